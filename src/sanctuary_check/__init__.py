@@ -1,0 +1,8 @@
+"""sanctuary-check: immigration information-sharing policies against federal law, authority by authority."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("sanctuary-check")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

@@ -1,0 +1,5 @@
+"""``python -m sanctuary_check``."""
+
+from .cli import run
+
+run()

@@ -1,0 +1,345 @@
+"""YAML to plain data, with the source position of every key and value.
+
+Policy and rule files are legal records: a date must stay the string its author wrote
+("2009-11" is a month, not a day), an id must stay text, and a duplicated key must not silently
+replace the first one. So the YAML is composed into nodes by PyYAML's safe (C, where present)
+parser and constructed here with a deliberately small scalar vocabulary (YAML 1.2 core: null,
+true/false, integers, floats; everything else is text). Tags, anchors, aliases and merge keys are
+refused: these files never need them, and refusing them is what keeps alias bombs harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # the C parser is an order of magnitude faster; the pure-Python one gives the same nodes
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only without libyaml
+    _Loader = yaml.SafeLoader
+
+PathKey = tuple[str | int, ...]
+
+#: Default limits; the CLI may raise them. Policy files are small; these stop runaway input.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:value",
+}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A 1-based line and column in a file."""
+
+    line: int
+    column: int
+
+
+class LoadError(Exception):
+    """The one error type that loading, validation and evaluation raise about an input file.
+
+    It always carries the path and a 1-based line and column (``1:1`` for file-level problems),
+    a message for people and a stable code for machines.
+    """
+
+    def __init__(self, path: str, line: int, column: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
+        self.code = code
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: error: {self.message} [{self.code}]"
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded file: plain data plus where each part of it stands in the file."""
+
+    path: str
+    data: Any
+    sha256: str
+    marks: dict[PathKey, Mark] = field(default_factory=dict)
+    key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def mark(self, path: PathKey) -> Mark:
+        """The position of the value at ``path``, or of its nearest ancestor that exists."""
+        p = tuple(path)
+        while p:
+            found = self.marks.get(p)
+            if found is not None:
+                return found
+            p = p[:-1]
+        return self.marks.get((), Mark(1, 1))
+
+    def key_mark(self, path: PathKey) -> Mark:
+        """The position of the key that introduces ``path`` (falls back to the value's)."""
+        return self.key_marks.get(tuple(path)) or self.mark(path)
+
+
+def _mark(m: Any) -> Mark:
+    return Mark(m.line + 1, m.column + 1)
+
+
+def _plain_scalar(text: str) -> Any:
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if text in (".inf", "+.inf", ".Inf", "+.Inf", ".INF", "+.INF"):
+        return float("inf")
+    if text in ("-.inf", "-.Inf", "-.INF"):
+        return float("-inf")
+    if text in (".nan", ".NaN", ".NAN"):
+        return float("nan")
+    return text
+
+
+class _Builder:
+    def __init__(self, path: str, max_depth: int, max_nodes: int) -> None:
+        self.path = path
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
+        self.count = 0
+        self.seen: set[int] = set()
+        self.marks: dict[PathKey, Mark] = {}
+        self.key_marks: dict[PathKey, Mark] = {}
+
+    def fail(self, node: Any, message: str, code: str) -> LoadError:
+        m = _mark(node.start_mark)
+        return LoadError(self.path, m.line, m.column, message, code)
+
+    def build(self, node: Any, where: PathKey, depth: int) -> Any:
+        if depth > self.max_depth:
+            raise self.fail(
+                node,
+                f"nesting deeper than {self.max_depth} levels; policy and rule files never need "
+                "this much (raise the limit with --max-depth if this file really does)",
+                "yaml-too-deep",
+            )
+        self.count += 1
+        if self.count > self.max_nodes:
+            raise self.fail(
+                node,
+                f"more than {self.max_nodes} values in one file (raise with --max-nodes)",
+                "yaml-too-many-nodes",
+            )
+        # The composer hands back the very same node object for an alias: that is how we see one.
+        ident = id(node)
+        if ident in self.seen:
+            raise self.fail(
+                node,
+                "anchors and aliases (&name / *name) are not allowed in policy and rule files; "
+                "write the value out",
+                "yaml-alias",
+            )
+        self.seen.add(ident)
+        self.marks[where] = _mark(node.start_mark)
+        tag = node.tag
+        if tag not in _CORE_TAGS:
+            if tag == _MERGE_TAG:
+                raise self.fail(node, "merge keys (<<) are not allowed", "yaml-alias")
+            raise self.fail(node, f"YAML tag {tag!r} is not allowed; remove it", "yaml-tag")
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, where, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
+        value: str = node.value
+        if node.style in (None, "") and tag != "tag:yaml.org,2002:str":
+            return _plain_scalar(value)
+        return value
+
+    def build_mapping(self, node: Any, where: PathKey, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                raise self.fail(key_node, "merge keys (<<) are not allowed", "yaml-alias")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a mapping key must be plain text", "yaml-key")
+            key = key_node.value
+            km = _mark(key_node.start_mark)
+            if key in out:
+                raise LoadError(
+                    self.path,
+                    km.line,
+                    km.column,
+                    f"duplicate key {key!r}: first at line {first_line[key]}, again at line "
+                    f"{km.line}; YAML would silently keep only the last one",
+                    "yaml-duplicate-key",
+                )
+            first_line[key] = km.line
+            child = (*where, key)
+            self.key_marks[child] = km
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+
+def _decode(path: str, raw: bytes) -> str:
+    if b"\x00" in raw:
+        return _binary(path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            path,
+            line,
+            column,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            "encoding",
+        ) from None
+
+
+def _binary(path: str) -> str:
+    raise LoadError(path, 1, 1, "binary file (contains NUL bytes), not YAML text", "binary-file")
+
+
+def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file whole, turning every OS-level failure into a LoadError at 1:1."""
+    try:
+        if path.is_dir():
+            raise LoadError(display, 1, 1, "is a directory, not a file", "file-unreadable")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(
+                display,
+                1,
+                1,
+                f"file is {size} bytes, over the {max_bytes}-byte limit (raise it with "
+                "--max-file-size)",
+                "file-too-large",
+            )
+        with path.open("rb") as fh:
+            return fh.read(max_bytes + 1)
+    except LoadError:
+        raise
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise LoadError(display, 1, 1, "broken symbolic link", "file-unreadable") from None
+        raise LoadError(display, 1, 1, "no such file", "file-unreadable") from None
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        raise LoadError(display, 1, 1, f"cannot read file: {reason}", "file-unreadable") from None
+
+
+def load_text(
+    text: str,
+    path: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_nodes: int = MAX_NODES,
+    sha256: str | None = None,
+) -> Document:
+    """Parse YAML text into a :class:`Document`. Raises :class:`LoadError` on any problem."""
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if not text.strip():
+        raise LoadError(path, 1, 1, "empty file", "empty-file")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if "expected a single document" in str(exc.context or "") or (
+            "but found another document" in problem
+        ):
+            problem = "more than one YAML document (---) in one file; keep one per file"
+            code = "yaml-multiple-documents"
+        else:
+            code = "yaml-syntax"
+            if "\t" in problem or "tab" in problem:
+                problem += " (YAML does not allow tabs for indentation; use spaces)"
+        raise LoadError(path, line, column, problem, code) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
+        pos = getattr(exc, "position", None)
+        line, column = _line_col(text, pos) if isinstance(pos, int) else (1, 1)
+        raise LoadError(path, line, column, _short(exc), "yaml-syntax") from None
+    except RecursionError:
+        raise LoadError(path, 1, 1, "nesting too deep to parse", "yaml-too-deep") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise LoadError(path, 1, 1, "empty file (only comments)", "empty-file")
+    builder = _Builder(path, max_depth, max_nodes)
+    try:
+        data = builder.build(node, (), 0)
+    except RecursionError:
+        raise LoadError(path, 1, 1, "nesting too deep to read", "yaml-too-deep") from None
+    return Document(path, data, sha256, builder.marks, builder.key_marks)
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _short(exc: Exception) -> str:
+    first = str(exc).strip().splitlines()
+    return first[0] if first else exc.__class__.__name__
+
+
+def load_file(
+    path: Path,
+    display: str | None = None,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_depth: int = MAX_DEPTH,
+    max_nodes: int = MAX_NODES,
+) -> Document:
+    """Load one YAML file. ``display`` is the path printed in messages and reports."""
+    shown = display if display is not None else str(path)
+    raw = read_bytes(path, shown, max_bytes)
+    text = _decode(shown, raw)
+    return load_text(
+        text,
+        shown,
+        max_depth=max_depth,
+        max_nodes=max_nodes,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def walk(data: Any, where: PathKey = ()) -> Iterator[tuple[PathKey, Any]]:
+    """Every (path, value) pair in plain data, depth first."""
+    yield where, data
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from walk(v, (*where, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from walk(v, (*where, i))

@@ -1,0 +1,334 @@
+"""The terminal report: one screen per policy, words and glyphs as well as colour.
+
+Every string that comes from a policy or rule file goes through :func:`text.safe` and into a
+``rich.text.Text`` (never into markup), so nothing in a file can restyle or drive the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .style import Style
+from .text import one_line
+
+_GLYPHS = {
+    "conflict": ("\u2717", "X"),
+    "compliant": ("\u2713", "+"),
+    "unknown": ("?", "?"),
+    "not_applicable": ("\u2013", "-"),
+}
+_WORDS = {
+    "conflict": "conflict",
+    "compliant": "compliant",
+    "unknown": "unknown",
+    "not_applicable": "n/a",
+}
+_COLOURS = {
+    "conflict": "bold red",
+    "compliant": "green",
+    "unknown": "yellow",
+    "not_applicable": "dim",
+}
+PROVISION_WIDTH = 29
+PROJECTION_MARK = "*"
+
+
+def _glyph(verdict: str | None, style: Style) -> str:
+    if verdict is None:
+        return " "
+    pair = _GLYPHS[verdict]
+    return pair[0] if style.unicode else pair[1]
+
+
+def verdict_text(verdict: str | None, style: Style, mark: str = "") -> Text:
+    if verdict is None:
+        return Text("none", style="dim")
+    return Text(f"{_glyph(verdict, style)} {_WORDS[verdict]}{mark}", style=_COLOURS[verdict])
+
+
+def _loc(loc: dict[str, Any] | None) -> str:
+    if not loc:
+        return "-"
+    return f"{one_line(loc['path'])}:{loc['line']}:{loc['column']}"
+
+
+def _header(policy: dict[str, Any], report: dict[str, Any], style: Style) -> list[RenderableType]:
+    j = policy["jurisdiction"]
+    title = Text()
+    title.append(one_line(j["name"]), style="bold")
+    title.append(f" ({one_line(j['id'])}) \u00b7 " if style.unicode else f" ({one_line(j['id'])}) - ")
+    title.append(f"as of {report['as_of']}", style="bold")
+    sub = Text(f"{one_line(policy['path'])} \u00b7 {one_line(j['kind'])}, {one_line(j['state'])}"
+               if style.unicode else f"{one_line(policy['path'])} - {one_line(j['kind'])}, "
+               f"{one_line(j['state'])}", style="dim")
+    overall = Text("Law lens: ")
+    overall.append_text(verdict_text(policy["verdicts"]["law"], style))
+    overall.append("   Enforcement lens: ")
+    overall.append_text(verdict_text(policy["verdicts"]["enforcement"], style))
+    return [title, sub, overall]
+
+
+def _authority_line(report: dict[str, Any]) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    in_force = [a for a in report["authorities"] if a["in_force_status"] != "no"]
+    out = [a for a in report["authorities"] if a["in_force_status"] == "no"]
+    t = Text("Authorities: ")
+    for i, a in enumerate(in_force):
+        if i:
+            t.append("; ")
+        t.append(one_line(a["id"]), style="bold")
+        t.append(f" ({one_line(a['kind']).replace('_', ' ')}, {a['lens']} lens")
+        if a["in_force_status"] == "unknown":
+            t.append(", in force? unknown", style="yellow")
+        t.append(")")
+    if not in_force:
+        t.append("none in force", style="yellow")
+    lines.append(t)
+    if out:
+        lines.append(
+            Text(
+                "Not in force on this date: "
+                + "; ".join(f"{one_line(a['id'])} ({one_line(a['in_force_reason'] or '')})" for a in out),
+                style="dim",
+            )
+        )
+    return lines
+
+
+def _grid(
+    policy: dict[str, Any], report: dict[str, Any], question: str, style: Style
+) -> RenderableType:
+    findings = [f for f in policy["findings"] if f["question"] == question]
+    authorities = [a["id"] for a in report["authorities"] if any(f["authority"] == a["id"] for f in findings)]
+    provisions: list[str] = []
+    for f in findings:
+        if f["provision"] not in provisions:
+            provisions.append(f["provision"])
+    cell: dict[tuple[str, str], dict[str, Any]] = {(f["provision"], f["authority"]): f for f in findings}
+    col_width = max([len(a) for a in authorities] + [len("X not_applicable*")]) + 2
+    wide_enough = PROVISION_WIDTH + 2 + len(authorities) * (col_width + 1) <= style.width
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    if wide_enough:
+        table.add_column("provision", no_wrap=True, min_width=PROVISION_WIDTH)
+        for a in authorities:
+            table.add_column(one_line(a), no_wrap=True)
+        for p in provisions:
+            row: list[Text] = [Text(one_line(p))]
+            for a in authorities:
+                f = cell.get((p, a))
+                row.append(_cell(f, style))
+            table.add_row(*row)
+    else:
+        # Many authorities: they become rows, grouped under each provision.
+        table.add_column("provision", no_wrap=True, min_width=PROVISION_WIDTH)
+        table.add_column("authority", no_wrap=True)
+        table.add_column("verdict", no_wrap=True)
+        for p in provisions:
+            first = True
+            for a in authorities:
+                f = cell.get((p, a))
+                table.add_row(Text(one_line(p) if first else ""), Text(one_line(a)), _cell(f, style))
+                first = False
+    return table
+
+
+def _cell(f: dict[str, Any] | None, style: Style) -> Text:
+    if f is None:
+        return Text("")
+    mark = PROJECTION_MARK if f["projection"] and f["verdict"] in ("conflict", "compliant") else ""
+    return verdict_text(f["verdict"], style, mark)
+
+
+def _legend(style: Style) -> Text:
+    t = Text()
+    for v in ("conflict", "compliant", "unknown", "not_applicable"):
+        t.append_text(verdict_text(v, style))
+        t.append("  ")
+    t.append(f"\n{PROJECTION_MARK} projection: the tool's application of that authority's reading; "
+             "no recorded determination of that authority cites this provision.", style="dim")
+    return t
+
+
+def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
+    conflicts = [f for f in policy["findings"] if f["verdict"] == "conflict"]
+    if not conflicts:
+        return [Text("No conflicts found.", style="green")]
+    out: list[RenderableType] = [Text(f"Conflicts ({len(conflicts)})", style="bold")]
+    for f in conflicts:
+        head = Text()
+        head.append_text(verdict_text("conflict", style))
+        head.append(f" {one_line(f['provision'])}", style="bold")
+        head.append(f" under {one_line(f['authority'])}")
+        kind = "projection" if f["projection"] else f"recorded in {one_line(f['determination'])}"
+        head.append(f" ({one_line(f['status'])}; {kind}; confidence {f['confidence']}"
+                    + ("; only low-reliability evidence" if f["spun_only"] else "") + ")")
+        out.append(head)
+        out.append(Text("  " + one_line(f["message"])))
+        out.append(_where(f))
+        for c in _dedupe_citations(f["citations"])[:3]:
+            out.append(Text("  cites  " + _citation(c), style="dim"))
+        if f["rule"]:
+            out.append(Text(f"  rule   {one_line(f['rule'])} at {_loc(f['rule_location'])}", style="dim"))
+        if f.get("trace"):
+            out.extend(_trace(f))
+    return out
+
+
+def _where(f: dict[str, Any]) -> Text:
+    t = Text("  policy ")
+    t.append(_loc(f["policy_location"]), style="cyan")
+    pc = f.get("policy_citations") or []
+    if pc:
+        c = pc[0]
+        section = f", {one_line(c['section'])}" if c["section"] else ", section unconfirmed"
+        t.append(f"  {one_line(c['instrument'])}{section}")
+    return t
+
+
+def _dedupe_citations(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen = set()
+    out = []
+    for c in citations:
+        key = (c["instrument"], c["url"])
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _citation(c: dict[str, Any]) -> str:
+    parts = [one_line(c["instrument"])]
+    if c["section"]:
+        parts.append(one_line(c["section"]))
+    if c.get("url"):
+        parts.append(one_line(c["url"]))
+    if c.get("quality"):
+        parts.append(f"[{one_line(c['quality'])}]")
+    return " ".join(parts)
+
+
+def _trace(f: dict[str, Any]) -> list[RenderableType]:
+    out: list[RenderableType] = [Text("  trace:", style="dim")]
+    for step in f["trace"]:
+        loc = f"  ({_loc(step['location'])})" if step.get("location") else ""
+        result = f" [{step['result']}]" if step.get("result") else ""
+        out.append(Text("    " + "  " * step["depth"] + one_line(step["text"]) + result + loc, style="dim"))
+    return out
+
+
+def _by_authority(policy: dict[str, Any], report: dict[str, Any], style: Style) -> list[RenderableType]:
+    standards = {a["id"]: a["standard"] for a in report["authorities"]}
+    out: list[RenderableType] = [Text("By authority", style="bold")]
+    for ident, verdict in policy["by_authority"].items():
+        t = Text("  ")
+        t.append(f"{one_line(ident)}: ")
+        t.append_text(verdict_text(verdict, style))
+        unknown = policy["by_authority_unknown"].get(ident, [])
+        if verdict == "compliant" and standards.get(ident) == "no_evidence":
+            t.append(f" (no restriction found; {len(unknown)} provisions unknown)")
+        elif unknown:
+            t.append(f" ({len(unknown)} provisions unknown)")
+        out.append(t)
+    return out
+
+
+def _determinations(policy: dict[str, Any], style: Style) -> list[RenderableType]:
+    dets = policy["determinations"]
+    if not dets:
+        return [Text("Recorded determinations: none on or before this date.", style="dim")]
+    out: list[RenderableType] = [Text("Recorded determinations (what the authority itself said)", style="bold")]
+    for d in dets:
+        t = Text("  ")
+        t.append(f"{one_line(d['authority'])}, {one_line(d['date'])}: ", style="bold")
+        t.append(f"{one_line(d['outcome'])} ({one_line(d['status'])})")
+        if d["provisions"]:
+            t.append(" citing " + ", ".join(one_line(p) for p in d["provisions"]))
+        out.append(t)
+        agree = Text("    engine: ")
+        agree.append_text(verdict_text(d["engine_verdict"], style))
+        if d["agrees"] is True:
+            agree.append(" - agrees", style="green")
+        elif d["agrees"] is False:
+            agree.append(" - disagrees", style="bold red")
+        else:
+            agree.append(" - not compared")
+        if d["note"]:
+            agree.append(f" ({one_line(d['note'])})")
+        if d["in_sample"]:
+            agree.append(" [in-sample: an input was known only from this determination]")
+        out.append(agree)
+        if d["differences"]:
+            out.append(Text("    differs on: " + ", ".join(one_line(p) for p in d["differences"])))
+        if d["unresolved"]:
+            out.append(
+                Text("    unresolved (passages not identified): "
+                     + ", ".join(one_line(p) for p in d["unresolved"]), style="dim")
+            )
+    return out
+
+
+def _summary(policy: dict[str, Any]) -> Text:
+    counts = {"conflict": 0, "compliant": 0, "unknown": 0, "not_applicable": 0}
+    for f in policy["findings"]:
+        counts[f["verdict"]] += 1
+    projections = sum(1 for f in policy["findings"] if f["projection"] and f["verdict"] == "conflict")
+    return Text(
+        f"Summary: law {policy['verdicts']['law'] or 'none'}, enforcement "
+        f"{policy['verdicts']['enforcement'] or 'none'}; findings: {counts['conflict']} conflict "
+        f"({projections} projected), {counts['compliant']} compliant, {counts['unknown']} unknown, "
+        f"{counts['not_applicable']} not applicable.",
+        style="bold",
+    )
+
+
+def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for i, policy in enumerate(report["policies"]):
+        if i:
+            out.append(Text(""))
+            out.append(Text("\u2500" * min(style.width, 80) if style.unicode else "-" * min(style.width, 80)))
+        out.extend(_header(policy, report, style))
+        out.extend(_authority_line(report))
+        questions: list[str] = []
+        for f in policy["findings"]:
+            if f["question"] not in questions:
+                questions.append(f["question"])
+        for q in questions:
+            out.append(Text(""))
+            out.append(Text(f"Question {one_line(q)}", style="bold"))
+            out.append(_grid(policy, report, q, style))
+        out.append(_legend(style))
+        out.append(Text(""))
+        out.extend(_conflicts(policy, style))
+        out.append(Text(""))
+        out.extend(_by_authority(policy, report, style))
+        out.extend(_determinations(policy, style))
+        for w in policy.get("warnings", []):
+            out.append(Text(f"warning: {_loc(w)}: {one_line(w['message'])} [{w['code']}]", style="yellow"))
+        out.append(Text(""))
+        out.append(_summary(policy))
+    if not report["policies"]:
+        out.append(Text("No policy could be evaluated.", style="yellow"))
+    return out
+
+
+def render(report: dict[str, Any], style: Style) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=style.width,
+        force_terminal=style.color,
+        color_system="standard" if style.color else None,
+        no_color=not style.color,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    console.print(Group(*renderables(report, style)), soft_wrap=False)
+    return buffer.getvalue()

@@ -1,0 +1,225 @@
+"""The result model as plain data: the pinned JSON report (report_version 1).
+
+Every renderer formats this one structure, so the table, JSON and later formats cannot drift
+apart on what was found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .engine import DeterminationCheck, PolicyResult
+from .hierarchy import AuthorityState, LensEntry
+from .model import CitedSource, Finding, InForce, Location, Verdict
+from .validation import Problem
+
+REPORT_VERSION = 1
+VERDICTS = [v.value for v in Verdict]
+
+
+@dataclass(slots=True)
+class RunInput:
+    as_of: dt.date
+    states: list[AuthorityState]
+    results: list[PolicyResult]
+    ruleset_sha256: str
+    ruleset_files: list[str]
+    errors: list[Problem] = field(default_factory=list)
+    warnings: dict[str, list[Problem]] = field(default_factory=dict)
+    trace: bool = False
+
+
+def _loc(loc: Location | None, role: str | None = None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    out: dict[str, Any] = {"path": loc.path, "line": loc.line, "column": loc.column}
+    if role is not None:
+        out["role"] = role
+    return out
+
+
+def _cite(c: CitedSource) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "instrument": c.instrument,
+        "section": c.section,
+        "url": c.url,
+        "quality": c.quality,
+        "source": c.source,
+    }
+    if c.pinpoint is not None:
+        out["pinpoint"] = c.pinpoint
+    if c.unconfirmed:
+        out["unconfirmed"] = list(c.unconfirmed)
+    return out
+
+
+def finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": f.rule,
+        "authority": f.authority,
+        "question": f.question,
+        "provision": f.provision,
+        "verdict": f.verdict.value,
+        "basis": f.basis.value,
+        "status": f.status,
+        "projection": f.projection,
+        "determination": f.determination,
+        "enforceable": f.enforceable,
+        "confidence": f.confidence,
+        "spun_only": f.spun_only,
+        "inferred": f.inferred,
+        "derived_from": list(f.derived_from),
+        "message": f.message,
+        "reason": f.reason,
+        "citations": [_cite(c) for c in f.citations],
+        "policy_citations": [_cite(c) for c in f.policy_citations],
+        "policy_location": _loc(f.policy_location),
+        "related_locations": [_loc(loc, role) for loc, role in f.related_locations],
+        "rule_location": _loc(f.rule_location),
+    }
+    if f.verdict_if_in_force is not None:
+        out["verdict_if_in_force"] = f.verdict_if_in_force.value
+    if trace:
+        out["trace"] = [
+            {"depth": s.depth, "text": s.text, "result": s.result, "location": _loc(s.location)}
+            for s in f.trace
+        ]
+    return out
+
+
+def _lens(entry: LensEntry | None, kind: str) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    out: dict[str, Any] = {
+        "verdict": entry.verdict.value,
+        "authority": entry.authority,
+        "enforceable": entry.enforceable,
+        "also": list(entry.also),
+    }
+    if kind == "law":
+        out["contested"] = entry.contested
+    return out
+
+
+def _determination(check: DeterminationCheck) -> dict[str, Any]:
+    d = check.determination
+    return {
+        "id": d.id,
+        "authority": d.authority,
+        "date": d.date,
+        "outcome": d.outcome,
+        "status": d.status,
+        "provisions": list(d.provisions),
+        "compares_as": check.compares_as.value if check.compares_as else None,
+        "engine_verdict": check.engine_verdict.value if check.engine_verdict else None,
+        "agrees": check.agrees,
+        "differences": check.differences,
+        "unresolved": check.unresolved,
+        "in_sample": check.in_sample,
+        "note": check.note,
+        "location": _loc(d.location),
+    }
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {
+        "path": p.path,
+        "line": p.line,
+        "column": p.column,
+        "severity": p.severity,
+        "message": p.message,
+        "code": p.code,
+    }
+
+
+def _counts() -> dict[str, int]:
+    return dict.fromkeys(VERDICTS, 0)
+
+
+def policy_dict(r: PolicyResult, trace: bool, warnings: list[Problem]) -> dict[str, Any]:
+    p = r.policy
+    provisions: dict[str, Any] = {}
+    for provision, per_q in r.lenses.items():
+        provisions[provision] = {
+            q: {"law": _lens(e["law"], "law"), "enforcement": _lens(e["enforcement"], "enforcement")}
+            for q, e in per_q.items()
+        }
+    return {
+        "path": p.path,
+        "sha256": p.sha256,
+        "jurisdiction": {
+            "id": p.id,
+            "name": p.name,
+            "kind": p.kind,
+            "state": p.state,
+            "ocd_id": p.ocd_id,
+        },
+        "verdicts": {k: (v.value if v else None) for k, v in r.verdicts.items()},
+        "by_authority": {k: v.value for k, v in r.by_authority.items()},
+        "by_authority_unknown": r.by_authority_unknown,
+        "binding": r.binding,
+        "provisions": provisions,
+        "findings": [finding_dict(f, trace) for f in r.findings],
+        "determinations": [_determination(c) for c in r.determinations],
+        "warnings": [_problem(w) for w in warnings],
+    }
+
+
+def authority_dict(st: AuthorityState) -> dict[str, Any]:
+    a = st.authority
+    return {
+        "id": a.id,
+        "title": a.title,
+        "kind": a.kind,
+        "lens": a.lens,
+        "citation": a.citation,
+        "status": a.status,
+        "effective_from": a.window.effective_from or "unknown",
+        "effective_until": a.window.effective_until,
+        "in_force": st.state is InForce.YES,
+        "in_force_status": st.state.value,
+        "in_force_reason": st.reason,
+        "standard": a.standard,
+        "confidence": a.confidence,
+        "questions": list(a.questions),
+        "path": a.path,
+    }
+
+
+def build(run: RunInput) -> dict[str, Any]:
+    """The whole report as plain data, valid against schemas/report.json."""
+    law, enforcement, findings = _counts(), _counts(), _counts()
+    for r in run.results:
+        for per_q in r.lenses.values():
+            for entry in per_q.values():
+                if entry["law"] is not None:
+                    law[entry["law"].verdict.value] += 1
+                if entry["enforcement"] is not None:
+                    enforcement[entry["enforcement"].verdict.value] += 1
+        for f in r.findings:
+            findings[f.verdict.value] += 1
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": {"name": "sanctuary-check", "version": __version__},
+        "ruleset": {
+            "version": __version__,
+            "sha256": run.ruleset_sha256,
+            "files": list(run.ruleset_files),
+        },
+        "as_of": run.as_of.isoformat(),
+        "authorities": [authority_dict(st) for st in run.states],
+        "policies": [
+            policy_dict(r, run.trace, run.warnings.get(r.policy.path, [])) for r in run.results
+        ],
+        "errors": [_problem(e) for e in run.errors],
+        "summary": {
+            "policies": len(run.results),
+            "errors": len(run.errors),
+            "law": law,
+            "enforcement": enforcement,
+            "findings": findings,
+        },
+    }

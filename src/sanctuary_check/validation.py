@@ -1,0 +1,441 @@
+"""Problems in policy and rule files: schema errors and what a schema cannot express.
+
+Each problem carries ``path:line:column``, a severity, a message for people and a stable code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Literal
+
+from jsonschema.exceptions import ValidationError
+
+from .loading import Document, LoadError, Mark, PathKey
+from .schemas import SchemaName, validator
+from .timeline import DateError, parse_partial
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    severity: Severity
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
+
+    @staticmethod
+    def from_load_error(err: LoadError) -> Problem:
+        return Problem(err.path, err.line, err.column, "error", err.message, err.code)
+
+    def to_error(self) -> LoadError:
+        return LoadError(self.path, self.line, self.column, self.message, self.code)
+
+
+def dotted(path: PathKey) -> str:
+    """A human path: provisions.release_notification.clauses[0].stance."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def _problem(
+    doc: Document, where: PathKey, message: str, code: str, severity: Severity = "error",
+    *, key: bool = False,
+) -> Problem:
+    mark: Mark = doc.key_mark(where) if key else doc.mark(where)
+    return Problem(doc.path, mark.line, mark.column, severity, message, code)
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO"}
+
+
+def _leaf_errors(error: ValidationError) -> Iterator[ValidationError]:
+    """For anyOf/oneOf/if-then errors, the most useful underlying errors."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # Prefer the alternative that got furthest into the instance.
+        deepest = max(len(e.absolute_path) for e in error.context)
+        if deepest > len(error.absolute_path):
+            best = [e for e in error.context if len(e.absolute_path) == deepest]
+            for sub in best[:1]:
+                yield from _leaf_errors(sub)
+            return
+    yield error
+
+
+def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, PathKey]:
+    """(message, code, point at key?, path) for one schema error."""
+    where: PathKey = tuple(error.absolute_path)
+    name = dotted(where)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    inst = error.instance
+    v = error.validator
+    if v == "required":
+        missing = [m for m in error.validator_value if isinstance(inst, dict) and m not in inst]
+        what = ", ".join(repr(m) for m in missing) or repr(error.validator_value)
+        return f"{name}: missing required key {what}", "schema-required", False, where
+    if v == "additionalProperties" and isinstance(inst, dict):
+        allowed = set(schema.get("properties", {}))
+        extras = [k for k in inst if k not in allowed]
+        if extras:
+            key = extras[0]
+            return (
+                f"{dotted((*where, key))}: unknown key {key!r}{_suggest(key, allowed)}",
+                "schema-unknown-key",
+                True,
+                (*where, key),
+            )
+    if v == "propertyNames":
+        bad = error.instance
+        options = _enum_values(error.validator_value)
+        path = (*where, bad) if isinstance(bad, str) else where
+        return (
+            f"{name}: {bad!r} is not an allowed key{_suggest(str(bad), options)}",
+            "schema-unknown-key",
+            True,
+            path,
+        )
+    if v in ("enum", "const"):
+        options = error.validator_value if v == "enum" else [error.validator_value]
+        shown = ", ".join(str(o) for o in options[:16]) + (", ..." if len(options) > 16 else "")
+        hint = _suggest(str(inst), [str(o) for o in options]) if isinstance(inst, str) else ""
+        return f"{name}: {inst!r} is not one of: {shown}{hint}", "schema-enum", False, where
+    if v == "type":
+        expected = error.validator_value
+        got = type(inst).__name__
+        hint = ""
+        if expected == "boolean" and isinstance(inst, str) and inst in _YAML11_BOOLS:
+            hint = f"; write true or false ({inst!r} is text here, as in YAML 1.2)"
+        elif expected == "string" and isinstance(inst, bool):
+            hint = "; quote it if you meant the word"
+        elif expected == "string" and isinstance(inst, int | float):
+            hint = "; quote it if you meant text"
+        return f"{name}: expected {expected}, got {got} {inst!r}{hint}", "schema-type", False, where
+    if v == "pattern":
+        desc = schema.get("description", "")
+        return (
+            f"{name}: {inst!r} is not in the expected form" + (f" ({desc})" if desc else ""),
+            "schema-pattern",
+            False,
+            where,
+        )
+    if v in ("anyOf", "oneOf"):
+        desc = schema.get("description") or "no alternative matches"
+        return f"{name}: {inst!r} is not valid here: {desc}", "schema-shape", False, where
+    if v in ("minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems"):
+        return f"{name}: {error.message}", "schema-size", False, where
+    if v == "additionalProperties":
+        return f"{name}: {error.message}", "schema-unknown-key", False, where
+    return f"{name}: {error.message}", "schema", False, where
+
+
+def _enum_values(schema: Any) -> list[str]:
+    if isinstance(schema, dict):
+        if "enum" in schema:
+            return [str(x) for x in schema["enum"]]
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            from .schemas import enum_of
+
+            try:
+                return enum_of(ref.split("/")[-1])
+            except KeyError:
+                return []
+    return []
+
+
+def schema_problems(doc: Document, name: SchemaName) -> list[Problem]:
+    """Every schema error in the document, located and worded for people."""
+    problems: list[Problem] = []
+    seen: set[tuple[int, int, str]] = set()
+    for error in validator(name).iter_errors(doc.data):
+        for leaf in _leaf_errors(error):
+            message, code, at_key, where = _describe_schema_error(leaf)
+            p = _problem(doc, where, message, code, key=at_key)
+            ident = (p.line, p.column, p.message)
+            if ident not in seen:
+                seen.add(ident)
+                problems.append(p)
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+# --- checks a schema cannot express ------------------------------------------------------------
+
+
+def _check_dates(doc: Document) -> Iterator[Problem]:
+    from .loading import walk
+
+    date_keys = {
+        "adopted", "effective", "published", "effective_from", "effective_until",
+        "first_known_in_force", "last_known_in_force", "date",
+    }
+    for where, value in walk(doc.data):
+        if where and where[-1] in date_keys and isinstance(value, str) and value != "unknown":
+            try:
+                parse_partial(value)
+            except DateError as exc:
+                yield _problem(doc, where, f"{dotted(where)}: {exc}", "bad-date")
+
+
+def _window_order(doc: Document, where: PathKey, node: dict[str, Any]) -> Iterator[Problem]:
+    start, end = node.get("effective_from"), node.get("effective_until")
+    if not (isinstance(start, str) and isinstance(end, str)) or "unknown" in (start, end):
+        return
+    try:
+        a, b = parse_partial(start), parse_partial(end)
+    except DateError:
+        return
+    if b.last <= a.first:
+        yield _problem(
+            doc,
+            (*where, "effective_until"),
+            f"{dotted(where) if where else 'window'}: effective_until {end} is not after "
+            f"effective_from {start}",
+            "window-order",
+        )
+
+
+def _section_confirmed(
+    doc: Document, where: PathKey, ref: dict[str, Any], unconfirmed: Iterable[str]
+) -> Iterator[Problem]:
+    if "instrument" in ref and ref.get("section") is None and "section" not in set(unconfirmed):
+        yield _problem(
+            doc,
+            (*where, "section") if "section" in ref else where,
+            f"{dotted(where)}: the section is not given; give it, or list 'section' in "
+            "unconfirmed",
+            "section-unconfirmed",
+        )
+
+
+class _Refs:
+    """Source ids of one file and checks that references point at them."""
+
+    def __init__(self, doc: Document, sources: list[Any]) -> None:
+        self.doc = doc
+        self.by_id: dict[str, dict[str, Any]] = {}
+        self.problems: list[Problem] = []
+        for i, src in enumerate(sources):
+            if not isinstance(src, dict) or not isinstance(src.get("id"), str):
+                continue
+            if src["id"] in self.by_id:
+                self.problems.append(
+                    _problem(doc, ("sources", i, "id"), f"duplicate source id {src['id']!r}",
+                             "duplicate-id")
+                )
+            self.by_id[src["id"]] = src
+
+    def need(self, where: PathKey, ident: Any, kind: str | None = None) -> None:
+        if not isinstance(ident, str):
+            return
+        src = self.by_id.get(ident)
+        if src is None:
+            self.problems.append(
+                _problem(
+                    self.doc,
+                    where,
+                    f"{dotted(where)}: source {ident!r} is not defined in sources"
+                    + _suggest(ident, self.by_id),
+                    "undefined-source",
+                )
+            )
+        elif kind is not None and src.get("kind") != kind:
+            self.problems.append(
+                _problem(
+                    self.doc,
+                    where,
+                    f"{dotted(where)}: {ident!r} is an {src.get('kind')} source; an {kind} is "
+                    "expected here",
+                    "wrong-source-kind",
+                )
+            )
+
+    def citation(self, where: PathKey, ref: Any) -> None:
+        if not isinstance(ref, dict):
+            return
+        self.need((*where, "instrument"), ref.get("instrument"), "instrument")
+        for j, ev in enumerate(ref.get("evidence") or []):
+            self.need((*where, "evidence", j), ev)
+
+    def read_in_full(self, where: PathKey, ident: Any, why: str) -> None:
+        src = self.by_id.get(ident) if isinstance(ident, str) else None
+        if src is not None and src.get("read") != "full":
+            self.problems.append(
+                _problem(
+                    self.doc,
+                    where,
+                    f"{dotted(where)}: {why}, but {ident!r} was not read in full "
+                    f"(read: {src.get('read')})",
+                    "not-read-in-full",
+                )
+            )
+
+
+def _stem(path: str) -> str:
+    return PurePath(path).stem
+
+
+def policy_problems(doc: Document) -> list[Problem]:
+    """Checks on a schema-valid policy document."""
+    data: dict[str, Any] = doc.data
+    problems: list[Problem] = list(_check_dates(doc))
+    stem = _stem(doc.path)
+    if data["id"] != stem:
+        problems.append(
+            _problem(doc, ("id",), f"id {data['id']!r} does not match the file name {stem!r}",
+                     "id-mismatch")
+        )
+    refs = _Refs(doc, data["sources"])
+    agencies = {a["id"] for a in data.get("agencies", [])}
+    determinations = {d["id"] for d in data.get("determinations", [])}
+
+    def need_det(where: PathKey, ident: Any) -> None:
+        if isinstance(ident, str) and ident not in determinations:
+            problems.append(
+                _problem(doc, where, f"{dotted(where)}: no determination {ident!r} in this file"
+                         + _suggest(ident, determinations), "undefined-determination")
+            )
+
+    def need_agency(where: PathKey, ident: Any) -> None:
+        if isinstance(ident, str) and ident not in agencies:
+            problems.append(
+                _problem(doc, where, f"{dotted(where)}: agency {ident!r} is not defined in agencies"
+                         + _suggest(ident, agencies), "undefined-agency")
+            )
+
+    for i, agency in enumerate(data.get("agencies", [])):
+        if "source" in agency:
+            refs.citation(("agencies", i, "source"), agency["source"])
+    for key, entry in data["provisions"].items():
+        clauses = entry["clauses"] if "clauses" in entry else [entry]
+        base: PathKey = ("provisions", key, "clauses") if "clauses" in entry else ("provisions", key)
+        for i, clause in enumerate(clauses):
+            cw: PathKey = (*base, i) if "clauses" in entry else base
+            refs.citation((*cw, "source"), clause["source"])
+            problems.extend(_section_confirmed(doc, (*cw, "source"), clause["source"],
+                                               clause.get("unconfirmed", [])))
+            for j, b in enumerate(clause.get("binds", [])):
+                need_agency((*cw, "binds", j), b)
+            if clause["stance"] == "not_addressed":
+                for j, d in enumerate(clause["documents_reviewed"]):
+                    w = (*cw, "documents_reviewed", j)
+                    refs.need(w, d)
+                    refs.read_in_full(w, d, "not_addressed needs documents read in full")
+            elif "documents_reviewed" in clause:
+                for j, d in enumerate(clause["documents_reviewed"]):
+                    refs.need((*cw, "documents_reviewed", j), d)
+            if "practice" in clause:
+                pr = clause["practice"]
+                need_agency((*cw, "practice", "agency"), pr["agency"])
+                refs.citation((*cw, "practice", "source"), pr["source"])
+                need_det((*cw, "practice", "derived_from"), pr.get("derived_from"))
+            need_det((*cw, "derived_from"), clause.get("derived_from"))
+            for j, st in enumerate(clause.get("states", [])):
+                problems.extend(_window_order(doc, (*cw, "states", j), st))
+                if "source" in st:
+                    refs.citation((*cw, "states", j, "source"), st["source"])
+                for k, b in enumerate(st.get("binds", [])):
+                    need_agency((*cw, "states", j, "binds", k), b)
+    for i, sc in enumerate(data.get("savings_clauses", [])):
+        refs.citation(("savings_clauses", i, "source"), sc["source"])
+        problems.extend(_section_confirmed(doc, ("savings_clauses", i, "source"), sc["source"],
+                                           sc.get("unconfirmed", [])))
+        for j, reading in enumerate(sc.get("readings", [])):
+            need_det(("savings_clauses", i, "readings", j, "derived_from"),
+                     reading.get("derived_from"))
+            if "source" in reading:
+                refs.citation(("savings_clauses", i, "readings", j, "source"), reading["source"])
+        for j, st in enumerate(sc.get("states", [])):
+            problems.extend(_window_order(doc, ("savings_clauses", i, "states", j), st))
+    for i, ident in enumerate(data.get("savings_clauses_reviewed", [])):
+        w = ("savings_clauses_reviewed", i)
+        refs.need(w, ident)
+        refs.read_in_full(w, ident, "an empty savings_clauses list needs documents read in full")
+    seen_ids: dict[str, str] = {}
+    for section in ("determinations", "savings_clauses", "agencies"):
+        for i, item in enumerate(data.get(section, [])):
+            ident = item["id"]
+            if ident in seen_ids and seen_ids[ident] == section:
+                problems.append(_problem(doc, (section, i, "id"), f"duplicate id {ident!r} in "
+                                         f"{section}", "duplicate-id"))
+            seen_ids[ident] = section
+    for i, det in enumerate(data.get("determinations", [])):
+        for j, s in enumerate(det["sources"]):
+            refs.need(("determinations", i, "sources", j), s)
+    problems.extend(refs.problems)
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+def rules_problems(doc: Document) -> list[Problem]:
+    """Checks on a schema-valid rule (authority) document."""
+    data: dict[str, Any] = doc.data
+    problems: list[Problem] = list(_check_dates(doc))
+    stem = _stem(doc.path)
+    if data["id"] != stem:
+        problems.append(
+            _problem(doc, ("id",), f"id {data['id']!r} does not match the file name {stem!r}",
+                     "id-mismatch")
+        )
+    problems.extend(_window_order(doc, (), data))
+    refs = _Refs(doc, data["sources"])
+    declared = set(data["questions"])
+    seen: set[str] = set()
+    answered: set[tuple[str, str]] = set()
+    scoped: set[tuple[str, str]] = set()
+    for q, entries in data.get("outside_scope", {}).items():
+        if q not in declared:
+            problems.append(_problem(doc, ("outside_scope", q), f"outside_scope names question "
+                                     f"{q!r}, which questions does not list", "undeclared-question",
+                                     key=True))
+        for i, entry in enumerate(entries):
+            scoped.add((q, entry["provision"]))
+            for j, c in enumerate(entry["citations"]):
+                w = ("outside_scope", q, i, "citations", j)
+                refs.citation(w, c)
+                problems.extend(_section_confirmed(doc, w, c, c.get("unconfirmed", [])))
+    for i, rule in enumerate(data["rules"]):
+        w: PathKey = ("rules", i)
+        if rule["id"] in seen:
+            problems.append(_problem(doc, (*w, "id"), f"duplicate rule id {rule['id']!r}",
+                                     "duplicate-id"))
+        seen.add(rule["id"])
+        if rule["question"] not in declared:
+            problems.append(_problem(doc, (*w, "question"), f"rule answers {rule['question']!r}, "
+                                     "which questions does not list", "undeclared-question"))
+        pair = (rule["question"], rule["provision"])
+        if pair in answered:
+            problems.append(_problem(doc, (*w, "provision"), f"a second rule on {pair[1]} for "
+                                     f"{pair[0]}; one rule per question and provision",
+                                     "duplicate-rule"))
+        answered.add(pair)
+        if pair in scoped:
+            problems.append(_problem(doc, (*w, "provision"), f"{rule['provision']} is both outside "
+                                     f"the scope of {rule['question']} and the subject of a rule",
+                                     "scope-and-rule"))
+        for j, c in enumerate(rule["citations"]):
+            cw = (*w, "citations", j)
+            refs.citation(cw, c)
+            problems.extend(_section_confirmed(doc, cw, c, [*c.get("unconfirmed", []),
+                                                            *rule.get("unconfirmed", [])]))
+    problems.extend(refs.problems)
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
