@@ -64,9 +64,13 @@ class Context:
     trace: list[TraceStep] = field(default_factory=list)
     derived_from: set[str] = field(default_factory=set)
     read: list[tuple[Location, str]] = field(default_factory=list)
+    unknowns: list[str] = field(default_factory=list)
 
     def note(self, depth: int, text: str, result: Tri, location: Location | None = None) -> None:
+        """Record what a leaf read and decided; undecided leaves are kept as reasons."""
         self.trace.append(TraceStep(depth, text, result.value, location))
+        if result is Tri.UNKNOWN and text not in self.unknowns:
+            self.unknowns.append(text)
 
 
 class Condition(Protocol):

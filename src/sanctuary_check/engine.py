@@ -270,6 +270,7 @@ def _rule_finding(
     base.trace.extend(trace)
     # Step 3: nothing encoded (or nothing in force) for this provision.
     if not views:
+        base.reason_code = "not_in_force" if absent else "no_clause"
         base.reason = (
             f"no clause on {provision} is in force on {as_of.isoformat()}: " + "; ".join(absent)
             if absent
@@ -290,6 +291,7 @@ def _rule_finding(
     if certain and len(certain) == len(views) and all(v.stance == "not_addressed" for _, v in views):
         lead = views[0][1].clause
         _locate(base, policy, lead)
+        base.reason_code = "not_addressed"
         if rule.kind == "forbids_restriction":
             base.verdict = Verdict.COMPLIANT
             base.reason = "the policy's documents, read in full, do not address this provision"
@@ -303,6 +305,7 @@ def _rule_finding(
         lead = views[0][1].clause
         _locate(base, policy, lead)
         base.reason = f"open question: {rule.open_question}"
+        base.reason_code = "open_question"
         base.trace.append(TraceStep(0, base.reason, Verdict.UNKNOWN.value))
         return base
     # Step 6: each clause decided by the condition; the worst clause wins.
@@ -337,6 +340,8 @@ def _rule_finding(
             if (loc, role) not in base.related_locations:
                 base.related_locations.append((loc, role))
         verdict, why = _verdict_of(rule, view, result)
+        if verdict is Verdict.UNKNOWN and ctx.unknowns:
+            why = "; ".join(ctx.unknowns)
         if ws.state is InForce.UNKNOWN and verdict is not Verdict.COMPLIANT:
             why = f"it would be {verdict.value} if in force, but {ws.reason}"
             verdict = Verdict.UNKNOWN
@@ -344,6 +349,7 @@ def _rule_finding(
         decided.append((verdict, clause, why))
     if not decided:  # only not_addressed clauses, some of uncertain date
         base.reason = "; ".join(ws.reason or "" for ws, _ in views if ws.reason)
+        base.reason_code = "not_in_force"
         _locate(base, policy, views[0][1].clause)
         return base
     verdict = worst([d[0] for d in decided])
@@ -352,8 +358,9 @@ def _rule_finding(
     base.verdict = verdict
     base.derived_from = sorted(derived)
     _locate(base, policy, lead)
-    if verdict is not Verdict.COMPLIANT:
-        base.reason = why if verdict is Verdict.UNKNOWN else None
+    if verdict is Verdict.UNKNOWN:
+        base.reason = why
+        base.reason_code = "undecided"
     if len(decided) > 1:
         base.trace.append(
             TraceStep(0, f"worst clause: {lead.label()} -> {verdict.value}", verdict.value,
@@ -393,6 +400,7 @@ def _scope_finding(authority: Authority, question: str, provision: str) -> Findi
         status=authority.status,
         message=entry.reason,
         reason=entry.reason,
+        reason_code="outside_scope",
         confidence=_lowest(entry.confidence, authority.confidence),
         rule_location=entry.location,
         citations=_rule_citations(authority, entry.citations),
@@ -416,6 +424,7 @@ def _default_finding(authority: Authority, question: str, provision: str) -> Fin
         status=authority.status,
         message=text,
         reason=text,
+        reason_code="reading_not_encoded",
         confidence=authority.confidence,
         rule_location=authority.location,
         trace=[TraceStep(0, text, Verdict.UNKNOWN.value)],
@@ -557,6 +566,7 @@ def evaluate_policy(
                     f.verdict_if_in_force = f.verdict
                     f.verdict = Verdict.UNKNOWN
                     f.reason = f"whether {a.id} is in force is unknown: {st.reason}"
+                    f.reason_code = "in_force_unknown"
                 det = latest.get(a.id)
                 if det is not None and provision in det.provisions:
                     f.projection = False

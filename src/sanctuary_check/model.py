@@ -325,6 +325,9 @@ class Finding:
     confidence: str
     rule_location: Location
     reason: str | None = None
+    #: Why the verdict is what it is when no rule decided it: outside_scope, reading_not_encoded,
+    #: no_clause, not_in_force, open_question, not_addressed, undecided, in_force_unknown.
+    reason_code: str | None = None
     verdict_if_in_force: Verdict | None = None
     projection: bool = True
     determination: str | None = None

@@ -74,6 +74,7 @@ def finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
         "derived_from": list(f.derived_from),
         "message": f.message,
         "reason": f.reason,
+        "reason_code": f.reason_code,
         "citations": [_cite(c) for c in f.citations],
         "policy_citations": [_cite(c) for c in f.policy_citations],
         "policy_location": _loc(f.policy_location),

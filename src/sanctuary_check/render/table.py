@@ -160,57 +160,65 @@ def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
     if not conflicts:
         return [Text("No conflicts found.", style="green")]
     out: list[RenderableType] = [Text(f"Conflicts ({len(conflicts)})", style="bold")]
+    dot = " \u00b7 " if style.unicode else " - "
     for f in conflicts:
         head = Text()
         head.append_text(verdict_text("conflict", style))
         head.append(f" {one_line(f['provision'])}", style="bold")
-        head.append(f" under {one_line(f['authority'])}")
-        kind = "projection" if f["projection"] else f"recorded in {one_line(f['determination'])}"
-        head.append(f" ({one_line(f['status'])}; {kind}; confidence {f['confidence']}"
-                    + ("; only low-reliability evidence" if f["spun_only"] else "") + ")")
+        kind = "projection" if f["projection"] else f"recorded ({one_line(f['determination'])})"
+        head.append(dot + dot.join([one_line(f["authority"]), one_line(f["status"]), kind,
+                                    f"confidence {f['confidence']}"]))
+        if f["spun_only"]:
+            head.append(dot + "only low-reliability evidence", style="yellow")
         out.append(head)
-        out.append(Text("  " + one_line(f["message"])))
-        out.append(_where(f))
-        for c in _dedupe_citations(f["citations"])[:3]:
-            out.append(Text("  cites  " + _citation(c), style="dim"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=2)
+        grid.add_column(width=6, style="dim")
+        grid.add_column(ratio=1)
+        grid.add_row("", "", Text(one_line(f["message"])))
+        grid.add_row("", "policy", _where(f))
+        for line in _citation_lines(f["citations"]):
+            grid.add_row("", "cites", Text(line))
         if f["rule"]:
-            out.append(Text(f"  rule   {one_line(f['rule'])} at {_loc(f['rule_location'])}", style="dim"))
+            grid.add_row("", "rule", Text(f"{_loc(f['rule_location'])} ({one_line(f['rule'])})"))
+        out.append(grid)
         if f.get("trace"):
             out.extend(_trace(f))
     return out
 
 
 def _where(f: dict[str, Any]) -> Text:
-    t = Text("  policy ")
-    t.append(_loc(f["policy_location"]), style="cyan")
+    t = Text(_loc(f["policy_location"]), style="cyan")
     pc = f.get("policy_citations") or []
     if pc:
         c = pc[0]
-        section = f", {one_line(c['section'])}" if c["section"] else ", section unconfirmed"
-        t.append(f"  {one_line(c['instrument'])}{section}")
+        section = f", {one_line(c['section'])}" if c["section"] else " (section unconfirmed)"
+        t.append(f" {one_line(c['instrument'])}{section}", style="default")
     return t
 
 
-def _dedupe_citations(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen = set()
-    out = []
+def _host(url: str | None) -> str:
+    if not url:
+        return "(no URL)"
+    rest = url.split("://", 1)[-1]
+    host = rest.split("/", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _citation_lines(citations: list[dict[str, Any]]) -> list[str]:
+    """One line per instrument and section: the evidence read for it, by site and quality."""
+    grouped: dict[tuple[str, str | None], list[str]] = {}
     for c in citations:
-        key = (c["instrument"], c["url"])
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out
-
-
-def _citation(c: dict[str, Any]) -> str:
-    parts = [one_line(c["instrument"])]
-    if c["section"]:
-        parts.append(one_line(c["section"]))
-    if c.get("url"):
-        parts.append(one_line(c["url"]))
-    if c.get("quality"):
-        parts.append(f"[{one_line(c['quality'])}]")
-    return " ".join(parts)
+        key = (one_line(c["instrument"]), c["section"])
+        item = f"{_host(c.get('url'))} [{one_line(c.get('quality') or '?')}]"
+        items = grouped.setdefault(key, [])
+        if item not in items:
+            items.append(item)
+    lines = []
+    for (instrument, section), items in grouped.items():
+        where = f" {one_line(section)}" if section else ""
+        lines.append(f"{instrument}{where}: {', '.join(items)}")
+    return lines
 
 
 def _trace(f: dict[str, Any]) -> list[RenderableType]:
@@ -273,6 +281,28 @@ def _determinations(policy: dict[str, Any], style: Style) -> list[RenderableType
     return out
 
 
+_UNKNOWN_WHY = {
+    "no_clause": "the policy has no clause on it",
+    "not_in_force": "no clause in force on this date",
+    "reading_not_encoded": "the authority's reading is not encoded",
+    "open_question": "the law is an open question",
+    "undecided": "a fact the rule needs is not encoded",
+    "in_force_unknown": "the authority may not be in force",
+}
+
+
+def _unknown_line(policy: dict[str, Any]) -> Text | None:
+    counts: dict[str, int] = {}
+    for f in policy["findings"]:
+        if f["verdict"] == "unknown":
+            code = f.get("reason_code") or "undecided"
+            counts[code] = counts.get(code, 0) + 1
+    if not counts:
+        return None
+    parts = [f"{_UNKNOWN_WHY.get(code, code)} ({n})" for code, n in counts.items()]
+    return Text("Unknown because: " + "; ".join(parts) + ".", style="yellow")
+
+
 def _summary(policy: dict[str, Any]) -> Text:
     counts = {"conflict": 0, "compliant": 0, "unknown": 0, "not_applicable": 0}
     for f in policy["findings"]:
@@ -312,6 +342,9 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
         for w in policy.get("warnings", []):
             out.append(Text(f"warning: {_loc(w)}: {one_line(w['message'])} [{w['code']}]", style="yellow"))
         out.append(Text(""))
+        unknown = _unknown_line(policy)
+        if unknown is not None:
+            out.append(unknown)
         out.append(_summary(policy))
     if not report["policies"]:
         out.append(Text("No policy could be evaluated.", style="yellow"))
