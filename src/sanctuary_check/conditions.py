@@ -191,18 +191,19 @@ class ExceptionHonoured:
 
     def evaluate(self, ctx: Context, depth: int = 0) -> Tri:
         view = ctx.view
-        if view.exceptions is None:
-            if view.stance == "restricted":
-                ctx.note(
-                    depth,
-                    "the clause's exceptions were not encoded, so whether one is honoured is "
-                    "unknown",
-                    Tri.UNKNOWN,
-                    view.location,
-                )
-                return Tri.UNKNOWN
+        if view.stance != "restricted":
+            # Only a restriction has exceptions: a prohibition has none by definition, and
+            # permitting or requiring clauses restrict nothing to make exceptions to.
             ctx.note(depth, f"a {view.stance} clause has no exceptions", Tri.FALSE, view.location)
             return Tri.FALSE
+        if view.exceptions is None:
+            ctx.note(
+                depth,
+                "the clause's exceptions were not encoded, so whether one is honoured is unknown",
+                Tri.UNKNOWN,
+                view.location,
+            )
+            return Tri.UNKNOWN
         if not view.exceptions:
             ctx.note(depth, "the clause lists no exceptions", Tri.FALSE, view.location)
             return Tri.FALSE

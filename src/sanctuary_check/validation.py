@@ -334,6 +334,13 @@ def policy_problems(doc: Document) -> list[Problem]:
                                                clause.get("unconfirmed", [])))
             for j, b in enumerate(clause.get("binds", [])):
                 need_agency((*cw, "binds", j), b)
+            for j, st in enumerate([clause, *clause.get("states", [])]):
+                stance = st.get("stance", clause["stance"])
+                if st.get("exceptions") and stance != "restricted":
+                    w = (*cw, "exceptions") if j == 0 else (*cw, "states", j - 1, "exceptions")
+                    problems.append(_problem(
+                        doc, w, f"{dotted(w)}: a {stance} clause cannot have exceptions; a limit "
+                        "with exceptions is 'restricted'", "exceptions-without-restriction"))
             if clause["stance"] == "not_addressed":
                 for j, d in enumerate(clause["documents_reviewed"]):
                     w = (*cw, "documents_reviewed", j)
