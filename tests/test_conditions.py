@@ -129,7 +129,12 @@ def test_all_and_any_commute_and_unit(a: Any, b: Any, fact: Any) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(conditions, st.sampled_from(STANCES), exception_lists, st.lists(st.sampled_from(INFO), unique=True))
+@given(
+    conditions,
+    st.sampled_from(STANCES),
+    exception_lists,
+    st.lists(st.sampled_from(INFO), unique=True),
+)
 def test_learning_a_fact_never_flips_a_decided_result(
     cond: Any, stance: str, exceptions: Any, holds: list[str]
 ) -> None:
@@ -152,11 +157,17 @@ def test_every_leaf_leaves_a_trace_step(cond: Any, fact: Any) -> None:
 
 def test_exception_semantics() -> None:
     warrant_and_conviction = (
-        ExceptionAlt((ExceptionAtom("judicial_warrant"), ExceptionAtom("conviction", "violent_felony"))),
+        ExceptionAlt(
+            (ExceptionAtom("judicial_warrant"), ExceptionAtom("conviction", "violent_felony"))
+        ),
     )
     honours_warrant = {"exception": {"honours": ["judicial_warrant"]}}
-    honours_both = {"exception": {"honours": ["judicial_warrant", {"conviction": ["violent_felony"]}]}}
-    assert _eval(honours_warrant, _ctx("restricted", warrant_and_conviction, None, None)) is Tri.FALSE
+    honours_both = {
+        "exception": {"honours": ["judicial_warrant", {"conviction": ["violent_felony"]}]}
+    }
+    assert (
+        _eval(honours_warrant, _ctx("restricted", warrant_and_conviction, None, None)) is Tri.FALSE
+    )
     assert _eval(honours_both, _ctx("restricted", warrant_and_conviction, None, None)) is Tri.TRUE
     # Exceptions not encoded on a restriction: unknown. A prohibition has none.
     assert _eval(honours_both, _ctx("restricted", None, None, None)) is Tri.UNKNOWN

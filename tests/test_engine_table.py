@@ -191,8 +191,11 @@ def test_renaming_the_jurisdiction_changes_no_verdict(tmp_path: Path) -> None:
     data["id"] = "renamed-town"
     data["name"] = "Town Formerly Known As Base"
     renamed = tmp_path / "renamed-town.yaml"
-    renamed.write_text(BASE.read_text().replace("id: base-city", "id: renamed-town")
-                       .replace("name: City of Base", "name: Town Formerly Known As Base"))
+    renamed.write_text(
+        BASE.read_text()
+        .replace("id: base-city", "id: renamed-town")
+        .replace("name: City of Base", "name: Town Formerly Known As Base")
+    )
     a = evaluate_file(BASE).result
     b = evaluate_file(renamed).result
     assert [(f.provision, f.verdict, f.basis) for f in a.findings] == [
@@ -206,8 +209,12 @@ def test_by_authority_standards() -> None:
     ev = evaluate_file(BASE, authorities=[auth])
     assert ev.result.by_authority["tst-2000-table"].value == "conflict"
     data = yaml.safe_load(BASE.read_text())
-    for key in ("status_sharing", "facility_access", "release_notification",
-                "custody_status_sharing"):
+    for key in (
+        "status_sharing",
+        "facility_access",
+        "release_notification",
+        "custody_status_sharing",
+    ):
         data["provisions"].pop(key)
     data["provisions"]["personal_information_sharing"]["clauses"].pop(1)
     ev = _evaluate_data(data, "base-city.yaml", [auth])

@@ -41,8 +41,16 @@ def test_dates_and_ids_stay_strings() -> None:
 
 def test_core_scalars() -> None:
     doc = load_text("a: true\nb: null\nc: ~\nd: 3\ne: 2.5\nf: -4\ng: .inf\nh:\n", "t.yaml")
-    assert doc.data == {"a": True, "b": None, "c": None, "d": 3, "e": 2.5, "f": -4,
-                        "g": math.inf, "h": None}
+    assert doc.data == {
+        "a": True,
+        "b": None,
+        "c": None,
+        "d": 3,
+        "e": 2.5,
+        "f": -4,
+        "g": math.inf,
+        "h": None,
+    }
 
 
 def test_duplicate_key_names_both_lines() -> None:
@@ -149,7 +157,9 @@ def test_arbitrary_text_loads_or_raises_located_load_error(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=200))
-def test_arbitrary_bytes_load_or_raise_located_load_error(tmp_path_factory: pytest.TempPathFactory, raw: bytes) -> None:  # noqa: E501
+def test_arbitrary_bytes_load_or_raise_located_load_error(
+    tmp_path_factory: pytest.TempPathFactory, raw: bytes
+) -> None:
     path = tmp_path_factory.mktemp("bytes") / "b.yaml"
     path.write_bytes(raw)
     try:

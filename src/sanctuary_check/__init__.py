@@ -1,4 +1,4 @@
-"""sanctuary-check: immigration information-sharing policies against federal law, authority by authority."""
+"""sanctuary-check: local immigration information-sharing policies against federal law."""
 
 from importlib.metadata import PackageNotFoundError, version
 

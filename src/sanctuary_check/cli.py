@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,7 +21,7 @@ from .inputs import expand, load_policy
 from .render import RENDERERS, Style
 from .report import RunInput, build
 from .ruleset import load_ruleset, registry
-from .schemas import NAMES, bundled
+from .schemas import NAMES, SchemaName, bundled
 from .timeline import DateError, parse_day
 from .validation import Problem
 
@@ -64,7 +65,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Check a jurisdiction's immigration policy against federal information-sharing law."""
@@ -82,9 +85,7 @@ def _parse_formats(values: list[str]) -> list[tuple[str, str | None]]:
     for value in values:
         name, sep, target = value.partition("=")
         if name not in RENDERERS:
-            raise _usage(
-                f"unknown format {name!r}; available: {', '.join(sorted(RENDERERS))}"
-            )
+            raise _usage(f"unknown format {name!r}; available: {', '.join(sorted(RENDERERS))}")
         if sep and not target:
             raise _usage(f"--format {value}: give a file name after '='")
         out.append((name, target or None))
@@ -121,10 +122,8 @@ def write_atomically(target: str, text: str) -> None:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 
@@ -136,15 +135,23 @@ def _print_problem(problem: Problem) -> None:
 def evaluate(
     paths: Annotated[
         list[str],
-        typer.Argument(metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."),
+        typer.Argument(
+            metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."
+        ),
     ],
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", metavar="DATE", help="Evaluate the law as it stood on this day (YYYY-MM-DD). Default: today."),
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Evaluate the law as it stood on this day (YYYY-MM-DD). Default: today.",
+        ),
     ] = None,
     rules: Annotated[
         list[Path] | None,
-        typer.Option("--rules", metavar="PATH", help="Add a rule file or directory to the built-in rules."),
+        typer.Option(
+            "--rules", metavar="PATH", help="Add a rule file or directory to the built-in rules."
+        ),
     ] = None,
     authority: Annotated[
         list[str] | None,
@@ -152,18 +159,28 @@ def evaluate(
     ] = None,
     question: Annotated[
         list[str] | None,
-        typer.Option("--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."),
+        typer.Option(
+            "--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."
+        ),
     ] = None,
     formats: Annotated[
         list[str] | None,
-        typer.Option("--format", metavar="NAME[=FILE]", help="table (default) or json; NAME=FILE writes to a file. Repeatable."),
+        typer.Option(
+            "--format",
+            metavar="NAME[=FILE]",
+            help="table (default) or json; NAME=FILE writes to a file. Repeatable.",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when a verdict this bad is found.")
     ] = FailOn.conflict,
     fail_scope: Annotated[
         FailScope,
-        typer.Option("--fail-scope", help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or any finding."),
+        typer.Option(
+            "--fail-scope",
+            help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or "
+            "any finding.",
+        ),
     ] = FailScope.law,
     trace: Annotated[
         bool, typer.Option("--trace", help="Show how each clause of each condition was decided.")
@@ -248,12 +265,15 @@ def evaluate(
 
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(metavar="policy|rules|report", help="Which schema to print.")],
+    name: Annotated[
+        str, typer.Argument(metavar="policy|rules|report", help="Which schema to print.")
+    ],
 ) -> None:
     """Print a JSON Schema (self-contained) for policy files, rule files or the JSON report."""
     if name not in NAMES:
         raise _usage(f"unknown schema {name!r}; choose one of {', '.join(NAMES)}")
-    typer.echo(json.dumps(bundled(name), indent=2))  # type: ignore[arg-type]
+    chosen: SchemaName = next(n for n in NAMES if n == name)
+    typer.echo(json.dumps(bundled(chosen), indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:

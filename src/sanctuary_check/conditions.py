@@ -226,8 +226,10 @@ class ExceptionHonoured:
         ctx.trace.insert(
             len(ctx.trace) - len(results),
             TraceStep(
-                depth, f"an exception made only of honoured kinds ({self.describe_kinds()})",
-                result.value, view.location,
+                depth,
+                f"an exception made only of honoured kinds ({self.describe_kinds()})",
+                result.value,
+                view.location,
             ),
         )
         return result
@@ -294,7 +296,9 @@ class PracticeIn:
     def evaluate(self, ctx: Context, depth: int = 0) -> Tri:
         practice = ctx.view.practice
         if practice is None:
-            ctx.note(depth, "no practice is recorded for this clause", Tri.UNKNOWN, ctx.view.location)
+            ctx.note(
+                depth, "no practice is recorded for this clause", Tri.UNKNOWN, ctx.view.location
+            )
             return Tri.UNKNOWN
         if practice.derived_from:
             ctx.derived_from.add(practice.derived_from)
@@ -347,7 +351,9 @@ class Savings:
         else:
             ctx.trace.insert(
                 len(ctx.trace) - len(results),
-                TraceStep(depth, f"a savings clause read {self.reading!r} by {self.by}", result.value),
+                TraceStep(
+                    depth, f"a savings clause read {self.reading!r} by {self.by}", result.value
+                ),
             )
         return result
 
@@ -355,7 +361,9 @@ class Savings:
         ctx.read.append((sc.location, "savings_clause"))
         presence = Tri.TRUE
         if sc.states:
-            states = [window_state(s.window, ctx.as_of, f"savings clause {sc.id}") for s in sc.states]
+            states = [
+                window_state(s.window, ctx.as_of, f"savings clause {sc.id}") for s in sc.states
+            ]
             if any(s.state is InForce.YES for s in states):
                 presence = Tri.TRUE
             elif any(s.state is InForce.UNKNOWN for s in states):
@@ -378,7 +386,8 @@ class Savings:
             ctx.note(
                 depth,
                 f"savings clause {sc.id}: no reading by {self.by} on or before "
-                f"{ctx.as_of.isoformat()}" + (" (a reading's date is imprecise)" if uncertain else ""),
+                f"{ctx.as_of.isoformat()}"
+                + (" (a reading's date is imprecise)" if uncertain else ""),
                 result,
                 sc.location,
             )

@@ -7,9 +7,10 @@ afterwards, and the comparison is reported beside them.
 One finding per (authority in force, question, provision), decided in this order (DESIGN.md):
 
 1. the provision is in the authority's ``outside_scope`` for the question -> not_applicable;
-2. the authority has no rule and no scope entry for it -> unknown ("reading not encoded");
+2. the authority has no rule and no scope entry for it -> unknown (reading not encoded);
 3. the policy has no clause for it in force (after parent fallback and dated states) -> unknown;
-4. every clause is ``not_addressed`` -> compliant (forbids_restriction) / conflict (requires_measure);
+4. every clause is ``not_addressed`` -> compliant (forbids_restriction), conflict
+   (requires_measure);
 5. the rule has ``open_question`` -> unknown, with the question;
 6. otherwise each clause is decided by the rule's condition and the worst clause wins.
 """
@@ -216,8 +217,12 @@ def _clauses_for(
             if ws.state is InForce.NO:
                 absent.append(ws.reason or f"{clause.label()} is not in force")
                 trace.append(
-                    TraceStep(0, f"{clause.label()} is not in force: {ws.reason}", "absent",
-                              clause.location)
+                    TraceStep(
+                        0,
+                        f"{clause.label()} is not in force: {ws.reason}",
+                        "absent",
+                        clause.location,
+                    )
                 )
             else:
                 views.append((ws, view))
@@ -288,7 +293,11 @@ def _rule_finding(
         base.related_locations.append((v.clause.location, "clause"))
     certain = [(ws, v) for ws, v in views if ws.state is InForce.YES]
     # Step 4: every clause says nothing on this provision, in documents read in full.
-    if certain and len(certain) == len(views) and all(v.stance == "not_addressed" for _, v in views):
+    if (
+        certain
+        and len(certain) == len(views)
+        and all(v.stance == "not_addressed" for _, v in views)
+    ):
         lead = views[0][1].clause
         _locate(base, policy, lead)
         base.reason_code = "not_addressed"
@@ -297,7 +306,9 @@ def _rule_finding(
             base.reason = "the policy's documents, read in full, do not address this provision"
         else:
             base.verdict = Verdict.CONFLICT
-            base.reason = "the policy's documents, read in full, do not put the required measure in place"
+            base.reason = (
+                "the policy's documents, read in full, do not put the required measure in place"
+            )
         base.trace.append(TraceStep(0, base.reason, base.verdict.value, lead.location))
         return base
     # Step 5: the law is unsettled here.
@@ -316,9 +327,13 @@ def _rule_finding(
         clause = view.clause
         if skip_silent and view.stance == "not_addressed":
             base.trace.append(
-                TraceStep(0, f"{clause.label()} ({_instrument_name(policy, clause)}) does not "
-                          "address this provision; the other clauses decide", "skipped",
-                          clause.location)
+                TraceStep(
+                    0,
+                    f"{clause.label()} ({_instrument_name(policy, clause)}) does not "
+                    "address this provision; the other clauses decide",
+                    "skipped",
+                    clause.location,
+                )
             )
             continue
         ctx = Context(
@@ -330,8 +345,12 @@ def _rule_finding(
             as_of=as_of,
         )
         base.trace.append(
-            TraceStep(0, f"{clause.label()} ({_instrument_name(policy, clause)}): "
-                      f"stance {view.stance}", None, clause.location)
+            TraceStep(
+                0,
+                f"{clause.label()} ({_instrument_name(policy, clause)}): stance {view.stance}",
+                None,
+                clause.location,
+            )
         )
         result = rule.when.evaluate(ctx, 1)
         base.trace.extend(ctx.trace)
@@ -345,26 +364,29 @@ def _rule_finding(
         if ws.state is InForce.UNKNOWN and verdict is not Verdict.COMPLIANT:
             why = f"it would be {verdict.value} if in force, but {ws.reason}"
             verdict = Verdict.UNKNOWN
-        base.trace.append(TraceStep(1, f"-> {verdict.value}: {why}", verdict.value, clause.location))
+        base.trace.append(
+            TraceStep(1, f"-> {verdict.value}: {why}", verdict.value, clause.location)
+        )
         decided.append((verdict, clause, why))
     if not decided:  # only not_addressed clauses, some of uncertain date
         base.reason = "; ".join(ws.reason or "" for ws, _ in views if ws.reason)
         base.reason_code = "not_in_force"
         _locate(base, policy, views[0][1].clause)
         return base
-    verdict = worst([d[0] for d in decided])
-    assert verdict is not None
-    _, lead, why = next(d for d in decided if d[0] == verdict)
-    base.verdict = verdict
+    final = worst([d[0] for d in decided])
+    assert final is not None
+    _, lead, why = next(d for d in decided if d[0] == final)
+    base.verdict = final
     base.derived_from = sorted(derived)
     _locate(base, policy, lead)
-    if verdict is Verdict.UNKNOWN:
+    if final is Verdict.UNKNOWN:
         base.reason = why
         base.reason_code = "undecided"
     if len(decided) > 1:
         base.trace.append(
-            TraceStep(0, f"worst clause: {lead.label()} -> {verdict.value}", verdict.value,
-                      lead.location)
+            TraceStep(
+                0, f"worst clause: {lead.label()} -> {final.value}", final.value, lead.location
+            )
         )
     return base
 
@@ -404,8 +426,14 @@ def _scope_finding(authority: Authority, question: str, provision: str) -> Findi
         confidence=_lowest(entry.confidence, authority.confidence),
         rule_location=entry.location,
         citations=_rule_citations(authority, entry.citations),
-        trace=[TraceStep(0, f"{provision} is outside {authority.id}'s scope for {question}",
-                         Verdict.NOT_APPLICABLE.value, entry.location)],
+        trace=[
+            TraceStep(
+                0,
+                f"{provision} is outside {authority.id}'s scope for {question}",
+                Verdict.NOT_APPLICABLE.value,
+                entry.location,
+            )
+        ],
     )
 
 
@@ -432,7 +460,11 @@ def _default_finding(authority: Authority, question: str, provision: str) -> Fin
 
 
 def _finding(
-    authority: Authority, question: str, provision: str, policy: Policy, reg: Registry,
+    authority: Authority,
+    question: str,
+    provision: str,
+    policy: Policy,
+    reg: Registry,
     as_of: dt.date,
 ) -> Finding:
     scoped = _scope_finding(authority, question, provision)
@@ -490,7 +522,13 @@ def _compare(
     in_sample = any(det.id in f.derived_from for f in findings)
     if det.authority not in evaluated:
         return DeterminationCheck(
-            det, compares_as, None, None, [], [], in_sample,
+            det,
+            compares_as,
+            None,
+            None,
+            [],
+            [],
+            in_sample,
             f"{det.authority} was not evaluated (not loaded, filtered out, or not in force on "
             f"{result.as_of.isoformat()})",
         )
@@ -587,13 +625,13 @@ def evaluate_policy(
     )
     for lens in ("law", "enforcement"):
         entries = [
-            e[lens] for per_q in result.lenses.values() for e in per_q.values()
+            e[lens]
+            for per_q in result.lenses.values()
+            for e in per_q.values()
             if e[lens] is not None
         ]
         result.verdicts[lens] = worst([e.verdict for e in entries if e is not None])
-    result.determinations = [
-        _compare(det, result, set(active), order) for det in latest.values()
-    ]
+    result.determinations = [_compare(det, result, set(active), order) for det in latest.values()]
     return result
 
 
@@ -604,11 +642,12 @@ def reaches(result: PolicyResult, fail_on: str, fail_scope: str) -> bool:
     threshold = SEVERITY[Verdict.CONFLICT] if fail_on == "conflict" else SEVERITY[Verdict.UNKNOWN]
     if fail_scope == "any":
         return any(SEVERITY[f.verdict] >= threshold for f in result.findings)
-    return any(
-        entry[fail_scope] is not None and SEVERITY[entry[fail_scope].verdict] >= threshold  # type: ignore[union-attr]
-        for per_q in result.lenses.values()
-        for entry in per_q.values()
-    )
+    for per_q in result.lenses.values():
+        for entry in per_q.values():
+            lens = entry[fail_scope]
+            if lens is not None and SEVERITY[lens.verdict] >= threshold:
+                return True
+    return False
 
 
 def location_of(loc: Location | None) -> str:

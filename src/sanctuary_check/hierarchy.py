@@ -36,15 +36,17 @@ def binds(authority: Authority, policy: Policy) -> bool:
     does not model yet: a ruling is treated as binding its named parties only. Agency positions and
     grant conditions are not law, whatever their practical weight.
     """
-    if authority.kind == "statute":
-        return True
-    return False
+    return authority.kind == "statute"
 
 
-def _law(findings: list[Finding], states: dict[str, AuthorityState], policy: Policy) -> LensEntry | None:
+def _law(
+    findings: list[Finding], states: dict[str, AuthorityState], policy: Policy
+) -> LensEntry | None:
     candidates = [
-        f for f in findings
-        if states[f.authority].authority.lens == "law" and binds(states[f.authority].authority, policy)
+        f
+        for f in findings
+        if states[f.authority].authority.lens == "law"
+        and binds(states[f.authority].authority, policy)
     ]
     if not candidates:
         return None

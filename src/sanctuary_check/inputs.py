@@ -32,14 +32,16 @@ def expand(args: list[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
         path = Path(arg)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES and not any(part.startswith(".") for part in
-                                                         p.relative_to(path).parts)
+                p
+                for p in path.rglob("*")
+                if p.suffix in YAML_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
                 and (p.is_file() or p.is_symlink())
             )
             if not found:
-                problems.append(Problem(arg, 1, 1, "error", "directory holds no .yaml files",
-                                        "no-input"))
+                problems.append(
+                    Problem(arg, 1, 1, "error", "directory holds no .yaml files", "no-input")
+                )
             for p in found:
                 add(p, str(p))
         elif path.exists() or path.is_symlink():
@@ -47,13 +49,15 @@ def expand(args: list[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
         elif any(ch in arg for ch in "*?["):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
-                problems.append(Problem(arg, 1, 1, "error", "the pattern matches no file",
-                                        "no-input"))
+                problems.append(
+                    Problem(arg, 1, 1, "error", "the pattern matches no file", "no-input")
+                )
             for m in matches:
                 add(Path(m), m)
         else:
-            problems.append(Problem(arg, 1, 1, "error", "no such file or directory",
-                                    "file-unreadable"))
+            problems.append(
+                Problem(arg, 1, 1, "error", "no such file or directory", "file-unreadable")
+            )
     return files, problems
 
 
@@ -65,8 +69,16 @@ def load_policy(path: Path, display: str) -> tuple[Policy | None, list[Problem]]
         return None, [Problem.from_load_error(err)]
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
-        return None, [Problem(display, 1, 1, "error", f"a policy file must be a mapping, not a {kind}",
-                              "not-a-mapping")]
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                "error",
+                f"a policy file must be a mapping, not a {kind}",
+                "not-a-mapping",
+            )
+        ]
     problems = schema_problems(doc, "policy")
     if not problems:
         problems = policy_problems(doc)

@@ -20,10 +20,8 @@ from typing import Any
 
 import yaml
 
-try:  # the C parser is an order of magnitude faster; the pure-Python one gives the same nodes
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - only without libyaml
-    _Loader = yaml.SafeLoader
+# The C parser is an order of magnitude faster; the pure-Python one gives the same nodes.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[str | int, ...]
 

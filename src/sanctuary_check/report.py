@@ -145,7 +145,10 @@ def policy_dict(r: PolicyResult, trace: bool, warnings: list[Problem]) -> dict[s
     provisions: dict[str, Any] = {}
     for provision, per_q in r.lenses.items():
         provisions[provision] = {
-            q: {"law": _lens(e["law"], "law"), "enforcement": _lens(e["enforcement"], "enforcement")}
+            q: {
+                "law": _lens(e["law"], "law"),
+                "enforcement": _lens(e["enforcement"], "enforcement"),
+            }
             for q, e in per_q.items()
         }
     return {

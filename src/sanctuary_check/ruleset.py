@@ -77,9 +77,7 @@ class RuleSet:
 def _rule_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    return sorted(
-        p for p in root.rglob("*.yaml") if REGISTRY_DIR not in p.relative_to(root).parts
-    )
+    return sorted(p for p in root.rglob("*.yaml") if REGISTRY_DIR not in p.relative_to(root).parts)
 
 
 def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Problem]]:
@@ -89,16 +87,25 @@ def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Pro
     except LoadError as err:
         return None, [Problem.from_load_error(err)]
     if not isinstance(doc.data, dict):
-        return None, [Problem(display, 1, 1, "error", "a rule file must be a mapping", "not-a-mapping")]
+        return None, [
+            Problem(display, 1, 1, "error", "a rule file must be a mapping", "not-a-mapping")
+        ]
     problems = schema_problems(doc, "rules")
     if not problems:
         problems = rules_problems(doc)
     reg = registry()
     if not problems and doc.data["issuer"] not in reg.issuers:
         m = doc.mark(("issuer",))
-        problems.append(Problem(display, m.line, m.column, "warning",
-                                f"issuer {doc.data['issuer']!r} is not in rules/_registry/issuers.yaml",
-                                "unknown-issuer"))
+        problems.append(
+            Problem(
+                display,
+                m.line,
+                m.column,
+                "warning",
+                f"issuer {doc.data['issuer']!r} is not in rules/_registry/issuers.yaml",
+                "unknown-issuer",
+            )
+        )
     if any(p.severity == "error" for p in problems):
         return None, problems
     return authority_from(doc), problems
@@ -114,8 +121,9 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
     seen: dict[str, str] = {}
     for root, logical in roots:
         if not root.exists():
-            rs.problems.append(Problem(str(root), 1, 1, "error", "no such file or directory",
-                                       "file-unreadable"))
+            rs.problems.append(
+                Problem(str(root), 1, 1, "error", "no such file or directory", "file-unreadable")
+            )
             continue
         for path in _rule_files(root):
             if logical is not None:
@@ -129,9 +137,14 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
             if authority.id in seen:
                 m = authority.location
                 rs.problems.append(
-                    Problem(display, m.line, m.column, "error",
-                            f"authority {authority.id!r} is already defined in {seen[authority.id]}",
-                            "duplicate-authority")
+                    Problem(
+                        display,
+                        m.line,
+                        m.column,
+                        "error",
+                        f"authority {authority.id!r} is already defined in {seen[authority.id]}",
+                        "duplicate-authority",
+                    )
                 )
                 continue
             seen[authority.id] = display

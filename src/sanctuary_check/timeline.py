@@ -130,8 +130,7 @@ def _end_state(window: Window, as_of: dt.date, what: str) -> WindowState:
             return WindowState(InForce.YES)
         return WindowState(
             InForce.UNKNOWN,
-            f"when {what} ended is unknown"
-            + (f" (last known in force {known})" if known else ""),
+            f"when {what} ended is unknown" + (f" (last known in force {known})" if known else ""),
         )
     p = parse_partial(raw)
     if as_of < p.first:

@@ -30,7 +30,9 @@ class Problem:
     code: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
+        return (
+            f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
+        )
 
     @staticmethod
     def from_load_error(err: LoadError) -> Problem:
@@ -52,8 +54,13 @@ def dotted(path: PathKey) -> str:
 
 
 def _problem(
-    doc: Document, where: PathKey, message: str, code: str, severity: Severity = "error",
-    *, key: bool = False,
+    doc: Document,
+    where: PathKey,
+    message: str,
+    code: str,
+    severity: Severity = "error",
+    *,
+    key: bool = False,
 ) -> Problem:
     mark: Mark = doc.key_mark(where) if key else doc.mark(where)
     return Problem(doc.path, mark.line, mark.column, severity, message, code)
@@ -88,7 +95,10 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
     inst = error.instance
     v = error.validator
     if v == "required":
-        missing = [m for m in error.validator_value if isinstance(inst, dict) and m not in inst]
+        required: list[str] = (
+            list(error.validator_value) if isinstance(error.validator_value, list) else []
+        )
+        missing = [m for m in required if isinstance(inst, dict) and m not in inst]
         what = ", ".join(repr(m) for m in missing) or repr(error.validator_value)
         return f"{name}: missing required key {what}", "schema-required", False, where
     if v == "additionalProperties" and isinstance(inst, dict):
@@ -102,18 +112,22 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
                 True,
                 (*where, key),
             )
-    if v == "propertyNames":
+    if "propertyNames" in error.schema_path:
         bad = error.instance
-        options = _enum_values(error.validator_value)
+        names = _enum_values(error.validator_value if v == "propertyNames" else error.schema)
         path = (*where, bad) if isinstance(bad, str) else where
         return (
-            f"{name}: {bad!r} is not an allowed key{_suggest(str(bad), options)}",
+            f"{name}: {bad!r} is not an allowed key{_suggest(str(bad), names)}",
             "schema-unknown-key",
             True,
             path,
         )
     if v in ("enum", "const"):
-        options = error.validator_value if v == "enum" else [error.validator_value]
+        options: list[Any] = (
+            list(error.validator_value)
+            if v == "enum" and isinstance(error.validator_value, list)
+            else [error.validator_value]
+        )
         shown = ", ".join(str(o) for o in options[:16]) + (", ..." if len(options) > 16 else "")
         hint = _suggest(str(inst), [str(o) for o in options]) if isinstance(inst, str) else ""
         return f"{name}: {inst!r} is not one of: {shown}{hint}", "schema-enum", False, where
@@ -147,6 +161,8 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
 
 
 def _enum_values(schema: Any) -> list[str]:
+    if isinstance(schema, list):
+        return [str(x) for x in schema]
     if isinstance(schema, dict):
         if "enum" in schema:
             return [str(x) for x in schema["enum"]]
@@ -184,8 +200,14 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
     from .loading import walk
 
     date_keys = {
-        "adopted", "effective", "published", "effective_from", "effective_until",
-        "first_known_in_force", "last_known_in_force", "date",
+        "adopted",
+        "effective",
+        "published",
+        "effective_from",
+        "effective_until",
+        "first_known_in_force",
+        "last_known_in_force",
+        "date",
     }
     for where, value in walk(doc.data):
         if where and where[-1] in date_keys and isinstance(value, str) and value != "unknown":
@@ -220,8 +242,7 @@ def _section_confirmed(
         yield _problem(
             doc,
             (*where, "section") if "section" in ref else where,
-            f"{dotted(where)}: the section is not given; give it, or list 'section' in "
-            "unconfirmed",
+            f"{dotted(where)}: the section is not given; give it, or list 'section' in unconfirmed",
             "section-unconfirmed",
         )
 
@@ -238,8 +259,12 @@ class _Refs:
                 continue
             if src["id"] in self.by_id:
                 self.problems.append(
-                    _problem(doc, ("sources", i, "id"), f"duplicate source id {src['id']!r}",
-                             "duplicate-id")
+                    _problem(
+                        doc,
+                        ("sources", i, "id"),
+                        f"duplicate source id {src['id']!r}",
+                        "duplicate-id",
+                    )
                 )
             self.by_id[src["id"]] = src
 
@@ -300,8 +325,12 @@ def policy_problems(doc: Document) -> list[Problem]:
     stem = _stem(doc.path)
     if data["id"] != stem:
         problems.append(
-            _problem(doc, ("id",), f"id {data['id']!r} does not match the file name {stem!r}",
-                     "id-mismatch")
+            _problem(
+                doc,
+                ("id",),
+                f"id {data['id']!r} does not match the file name {stem!r}",
+                "id-mismatch",
+            )
         )
     refs = _Refs(doc, data["sources"])
     agencies = {a["id"] for a in data.get("agencies", [])}
@@ -310,37 +339,58 @@ def policy_problems(doc: Document) -> list[Problem]:
     def need_det(where: PathKey, ident: Any) -> None:
         if isinstance(ident, str) and ident not in determinations:
             problems.append(
-                _problem(doc, where, f"{dotted(where)}: no determination {ident!r} in this file"
-                         + _suggest(ident, determinations), "undefined-determination")
+                _problem(
+                    doc,
+                    where,
+                    f"{dotted(where)}: no determination {ident!r} in this file"
+                    + _suggest(ident, determinations),
+                    "undefined-determination",
+                )
             )
 
     def need_agency(where: PathKey, ident: Any) -> None:
         if isinstance(ident, str) and ident not in agencies:
             problems.append(
-                _problem(doc, where, f"{dotted(where)}: agency {ident!r} is not defined in agencies"
-                         + _suggest(ident, agencies), "undefined-agency")
+                _problem(
+                    doc,
+                    where,
+                    f"{dotted(where)}: agency {ident!r} is not defined in agencies"
+                    + _suggest(ident, agencies),
+                    "undefined-agency",
+                )
             )
 
     for i, agency in enumerate(data.get("agencies", [])):
         if "source" in agency:
             refs.citation(("agencies", i, "source"), agency["source"])
     for key, entry in data["provisions"].items():
-        clauses = entry["clauses"] if "clauses" in entry else [entry]
-        base: PathKey = ("provisions", key, "clauses") if "clauses" in entry else ("provisions", key)
+        clauses = entry.get("clauses", [entry])
+        base: PathKey = (
+            ("provisions", key, "clauses") if "clauses" in entry else ("provisions", key)
+        )
         for i, clause in enumerate(clauses):
             cw: PathKey = (*base, i) if "clauses" in entry else base
             refs.citation((*cw, "source"), clause["source"])
-            problems.extend(_section_confirmed(doc, (*cw, "source"), clause["source"],
-                                               clause.get("unconfirmed", [])))
+            problems.extend(
+                _section_confirmed(
+                    doc, (*cw, "source"), clause["source"], clause.get("unconfirmed", [])
+                )
+            )
             for j, b in enumerate(clause.get("binds", [])):
                 need_agency((*cw, "binds", j), b)
             for j, st in enumerate([clause, *clause.get("states", [])]):
                 stance = st.get("stance", clause["stance"])
                 if st.get("exceptions") and stance != "restricted":
                     w = (*cw, "exceptions") if j == 0 else (*cw, "states", j - 1, "exceptions")
-                    problems.append(_problem(
-                        doc, w, f"{dotted(w)}: a {stance} clause cannot have exceptions; a limit "
-                        "with exceptions is 'restricted'", "exceptions-without-restriction"))
+                    problems.append(
+                        _problem(
+                            doc,
+                            w,
+                            f"{dotted(w)}: a {stance} clause cannot have exceptions; a limit "
+                            "with exceptions is 'restricted'",
+                            "exceptions-without-restriction",
+                        )
+                    )
             if clause["stance"] == "not_addressed":
                 for j, d in enumerate(clause["documents_reviewed"]):
                     w = (*cw, "documents_reviewed", j)
@@ -363,26 +413,36 @@ def policy_problems(doc: Document) -> list[Problem]:
                     need_agency((*cw, "states", j, "binds", k), b)
     for i, sc in enumerate(data.get("savings_clauses", [])):
         refs.citation(("savings_clauses", i, "source"), sc["source"])
-        problems.extend(_section_confirmed(doc, ("savings_clauses", i, "source"), sc["source"],
-                                           sc.get("unconfirmed", [])))
+        problems.extend(
+            _section_confirmed(
+                doc, ("savings_clauses", i, "source"), sc["source"], sc.get("unconfirmed", [])
+            )
+        )
         for j, reading in enumerate(sc.get("readings", [])):
-            need_det(("savings_clauses", i, "readings", j, "derived_from"),
-                     reading.get("derived_from"))
+            need_det(
+                ("savings_clauses", i, "readings", j, "derived_from"), reading.get("derived_from")
+            )
             if "source" in reading:
                 refs.citation(("savings_clauses", i, "readings", j, "source"), reading["source"])
         for j, st in enumerate(sc.get("states", [])):
             problems.extend(_window_order(doc, ("savings_clauses", i, "states", j), st))
     for i, ident in enumerate(data.get("savings_clauses_reviewed", [])):
-        w = ("savings_clauses_reviewed", i)
-        refs.need(w, ident)
-        refs.read_in_full(w, ident, "an empty savings_clauses list needs documents read in full")
+        rw: PathKey = ("savings_clauses_reviewed", i)
+        refs.need(rw, ident)
+        refs.read_in_full(rw, ident, "an empty savings_clauses list needs documents read in full")
     seen_ids: dict[str, str] = {}
     for section in ("determinations", "savings_clauses", "agencies"):
         for i, item in enumerate(data.get(section, [])):
             ident = item["id"]
             if ident in seen_ids and seen_ids[ident] == section:
-                problems.append(_problem(doc, (section, i, "id"), f"duplicate id {ident!r} in "
-                                         f"{section}", "duplicate-id"))
+                problems.append(
+                    _problem(
+                        doc,
+                        (section, i, "id"),
+                        f"duplicate id {ident!r} in {section}",
+                        "duplicate-id",
+                    )
+                )
             seen_ids[ident] = section
     for i, det in enumerate(data.get("determinations", [])):
         for j, s in enumerate(det["sources"]):
@@ -399,8 +459,12 @@ def rules_problems(doc: Document) -> list[Problem]:
     stem = _stem(doc.path)
     if data["id"] != stem:
         problems.append(
-            _problem(doc, ("id",), f"id {data['id']!r} does not match the file name {stem!r}",
-                     "id-mismatch")
+            _problem(
+                doc,
+                ("id",),
+                f"id {data['id']!r} does not match the file name {stem!r}",
+                "id-mismatch",
+            )
         )
     problems.extend(_window_order(doc, (), data))
     refs = _Refs(doc, data["sources"])
@@ -410,39 +474,67 @@ def rules_problems(doc: Document) -> list[Problem]:
     scoped: set[tuple[str, str]] = set()
     for q, entries in data.get("outside_scope", {}).items():
         if q not in declared:
-            problems.append(_problem(doc, ("outside_scope", q), f"outside_scope names question "
-                                     f"{q!r}, which questions does not list", "undeclared-question",
-                                     key=True))
+            problems.append(
+                _problem(
+                    doc,
+                    ("outside_scope", q),
+                    f"outside_scope names question {q!r}, which questions does not list",
+                    "undeclared-question",
+                    key=True,
+                )
+            )
         for i, entry in enumerate(entries):
             scoped.add((q, entry["provision"]))
             for j, c in enumerate(entry["citations"]):
-                w = ("outside_scope", q, i, "citations", j)
-                refs.citation(w, c)
-                problems.extend(_section_confirmed(doc, w, c, c.get("unconfirmed", [])))
+                sw: PathKey = ("outside_scope", q, i, "citations", j)
+                refs.citation(sw, c)
+                problems.extend(_section_confirmed(doc, sw, c, c.get("unconfirmed", [])))
     for i, rule in enumerate(data["rules"]):
         w: PathKey = ("rules", i)
         if rule["id"] in seen:
-            problems.append(_problem(doc, (*w, "id"), f"duplicate rule id {rule['id']!r}",
-                                     "duplicate-id"))
+            problems.append(
+                _problem(doc, (*w, "id"), f"duplicate rule id {rule['id']!r}", "duplicate-id")
+            )
         seen.add(rule["id"])
         if rule["question"] not in declared:
-            problems.append(_problem(doc, (*w, "question"), f"rule answers {rule['question']!r}, "
-                                     "which questions does not list", "undeclared-question"))
+            problems.append(
+                _problem(
+                    doc,
+                    (*w, "question"),
+                    f"rule answers {rule['question']!r}, which questions does not list",
+                    "undeclared-question",
+                )
+            )
         pair = (rule["question"], rule["provision"])
         if pair in answered:
-            problems.append(_problem(doc, (*w, "provision"), f"a second rule on {pair[1]} for "
-                                     f"{pair[0]}; one rule per question and provision",
-                                     "duplicate-rule"))
+            problems.append(
+                _problem(
+                    doc,
+                    (*w, "provision"),
+                    f"a second rule on {pair[1]} for "
+                    f"{pair[0]}; one rule per question and provision",
+                    "duplicate-rule",
+                )
+            )
         answered.add(pair)
         if pair in scoped:
-            problems.append(_problem(doc, (*w, "provision"), f"{rule['provision']} is both outside "
-                                     f"the scope of {rule['question']} and the subject of a rule",
-                                     "scope-and-rule"))
+            problems.append(
+                _problem(
+                    doc,
+                    (*w, "provision"),
+                    f"{rule['provision']} is both outside "
+                    f"the scope of {rule['question']} and the subject of a rule",
+                    "scope-and-rule",
+                )
+            )
         for j, c in enumerate(rule["citations"]):
             cw = (*w, "citations", j)
             refs.citation(cw, c)
-            problems.extend(_section_confirmed(doc, cw, c, [*c.get("unconfirmed", []),
-                                                            *rule.get("unconfirmed", [])]))
+            problems.extend(
+                _section_confirmed(
+                    doc, cw, c, [*c.get("unconfirmed", []), *rule.get("unconfirmed", [])]
+                )
+            )
     problems.extend(refs.problems)
     problems.sort(key=lambda p: (p.line, p.column))
     return problems

@@ -62,11 +62,16 @@ def _header(policy: dict[str, Any], report: dict[str, Any], style: Style) -> lis
     j = policy["jurisdiction"]
     title = Text()
     title.append(one_line(j["name"]), style="bold")
-    title.append(f" ({one_line(j['id'])}) \u00b7 " if style.unicode else f" ({one_line(j['id'])}) - ")
+    title.append(
+        f" ({one_line(j['id'])}) \u00b7 " if style.unicode else f" ({one_line(j['id'])}) - "
+    )
     title.append(f"as of {report['as_of']}", style="bold")
-    sub = Text(f"{one_line(policy['path'])} \u00b7 {one_line(j['kind'])}, {one_line(j['state'])}"
-               if style.unicode else f"{one_line(policy['path'])} - {one_line(j['kind'])}, "
-               f"{one_line(j['state'])}", style="dim")
+    sub = Text(
+        f"{one_line(policy['path'])} \u00b7 {one_line(j['kind'])}, {one_line(j['state'])}"
+        if style.unicode
+        else f"{one_line(policy['path'])} - {one_line(j['kind'])}, {one_line(j['state'])}",
+        style="dim",
+    )
     overall = Text("Law lens: ")
     overall.append_text(verdict_text(policy["verdicts"]["law"], style))
     overall.append("   Enforcement lens: ")
@@ -94,7 +99,9 @@ def _authority_line(report: dict[str, Any]) -> list[RenderableType]:
         lines.append(
             Text(
                 "Not in force on this date: "
-                + "; ".join(f"{one_line(a['id'])} ({one_line(a['in_force_reason'] or '')})" for a in out),
+                + "; ".join(
+                    f"{one_line(a['id'])} ({one_line(a['in_force_reason'] or '')})" for a in out
+                ),
                 style="dim",
             )
         )
@@ -105,12 +112,16 @@ def _grid(
     policy: dict[str, Any], report: dict[str, Any], question: str, style: Style
 ) -> RenderableType:
     findings = [f for f in policy["findings"] if f["question"] == question]
-    authorities = [a["id"] for a in report["authorities"] if any(f["authority"] == a["id"] for f in findings)]
+    authorities = [
+        a["id"] for a in report["authorities"] if any(f["authority"] == a["id"] for f in findings)
+    ]
     provisions: list[str] = []
     for f in findings:
         if f["provision"] not in provisions:
             provisions.append(f["provision"])
-    cell: dict[tuple[str, str], dict[str, Any]] = {(f["provision"], f["authority"]): f for f in findings}
+    cell: dict[tuple[str, str], dict[str, Any]] = {
+        (f["provision"], f["authority"]): f for f in findings
+    }
     col_width = max([len(a) for a in authorities] + [len("X not_applicable*")]) + 2
     wide_enough = PROVISION_WIDTH + 2 + len(authorities) * (col_width + 1) <= style.width
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
@@ -133,7 +144,9 @@ def _grid(
             first = True
             for a in authorities:
                 f = cell.get((p, a))
-                table.add_row(Text(one_line(p) if first else ""), Text(one_line(a)), _cell(f, style))
+                table.add_row(
+                    Text(one_line(p) if first else ""), Text(one_line(a)), _cell(f, style)
+                )
                 first = False
     return table
 
@@ -150,8 +163,11 @@ def _legend(style: Style) -> Text:
     for v in ("conflict", "compliant", "unknown", "not_applicable"):
         t.append_text(verdict_text(v, style))
         t.append("  ")
-    t.append(f"\n{PROJECTION_MARK} projection: the tool's application of that authority's reading; "
-             "no recorded determination of that authority cites this provision.", style="dim")
+    t.append(
+        f"\n{PROJECTION_MARK} projection: the tool's application of that authority's reading; "
+        "no recorded determination of that authority cites this provision.",
+        style="dim",
+    )
     return t
 
 
@@ -166,8 +182,17 @@ def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
         head.append_text(verdict_text("conflict", style))
         head.append(f" {one_line(f['provision'])}", style="bold")
         kind = "projection" if f["projection"] else f"recorded ({one_line(f['determination'])})"
-        head.append(dot + dot.join([one_line(f["authority"]), one_line(f["status"]), kind,
-                                    f"confidence {f['confidence']}"]))
+        head.append(
+            dot
+            + dot.join(
+                [
+                    one_line(f["authority"]),
+                    one_line(f["status"]),
+                    kind,
+                    f"confidence {f['confidence']}",
+                ]
+            )
+        )
         if f["spun_only"]:
             head.append(dot + "only low-reliability evidence", style="yellow")
         out.append(head)
@@ -226,11 +251,15 @@ def _trace(f: dict[str, Any]) -> list[RenderableType]:
     for step in f["trace"]:
         loc = f"  ({_loc(step['location'])})" if step.get("location") else ""
         result = f" [{step['result']}]" if step.get("result") else ""
-        out.append(Text("    " + "  " * step["depth"] + one_line(step["text"]) + result + loc, style="dim"))
+        out.append(
+            Text("    " + "  " * step["depth"] + one_line(step["text"]) + result + loc, style="dim")
+        )
     return out
 
 
-def _by_authority(policy: dict[str, Any], report: dict[str, Any], style: Style) -> list[RenderableType]:
+def _by_authority(
+    policy: dict[str, Any], report: dict[str, Any], style: Style
+) -> list[RenderableType]:
     standards = {a["id"]: a["standard"] for a in report["authorities"]}
     out: list[RenderableType] = [Text("By authority", style="bold")]
     for ident, verdict in policy["by_authority"].items():
@@ -250,34 +279,46 @@ def _determinations(policy: dict[str, Any], style: Style) -> list[RenderableType
     dets = policy["determinations"]
     if not dets:
         return [Text("Recorded determinations: none on or before this date.", style="dim")]
-    out: list[RenderableType] = [Text("Recorded determinations (what the authority itself said)", style="bold")]
+    out: list[RenderableType] = [
+        Text("Recorded determinations (what the authority itself said)", style="bold")
+    ]
     for d in dets:
-        t = Text("  ")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column(ratio=1)
+        t = Text()
         t.append(f"{one_line(d['authority'])}, {one_line(d['date'])}: ", style="bold")
         t.append(f"{one_line(d['outcome'])} ({one_line(d['status'])})")
         if d["provisions"]:
-            t.append(" citing " + ", ".join(one_line(p) for p in d["provisions"]))
-        out.append(t)
-        agree = Text("    engine: ")
+            t.append(", citing " + ", ".join(one_line(p) for p in d["provisions"]))
+        grid.add_row("", t)
+        agree = Text("the engine's verdict for this authority: ")
         agree.append_text(verdict_text(d["engine_verdict"], style))
         if d["agrees"] is True:
-            agree.append(" - agrees", style="green")
+            agree.append(", agrees", style="green")
         elif d["agrees"] is False:
-            agree.append(" - disagrees", style="bold red")
+            agree.append(", disagrees", style="bold red")
         else:
-            agree.append(" - not compared")
+            agree.append(", not compared")
         if d["note"]:
             agree.append(f" ({one_line(d['note'])})")
         if d["in_sample"]:
             agree.append(" [in-sample: an input was known only from this determination]")
-        out.append(agree)
+        grid.add_row("", agree)
         if d["differences"]:
-            out.append(Text("    differs on: " + ", ".join(one_line(p) for p in d["differences"])))
-        if d["unresolved"]:
-            out.append(
-                Text("    unresolved (passages not identified): "
-                     + ", ".join(one_line(p) for p in d["unresolved"]), style="dim")
+            grid.add_row(
+                "", Text("differs on: " + ", ".join(one_line(p) for p in d["differences"]))
             )
+        if d["unresolved"]:
+            grid.add_row(
+                "",
+                Text(
+                    "unresolved (passages not identified): "
+                    + ", ".join(one_line(p) for p in d["unresolved"]),
+                    style="dim",
+                ),
+            )
+        out.append(grid)
     return out
 
 
@@ -307,7 +348,9 @@ def _summary(policy: dict[str, Any]) -> Text:
     counts = {"conflict": 0, "compliant": 0, "unknown": 0, "not_applicable": 0}
     for f in policy["findings"]:
         counts[f["verdict"]] += 1
-    projections = sum(1 for f in policy["findings"] if f["projection"] and f["verdict"] == "conflict")
+    projections = sum(
+        1 for f in policy["findings"] if f["projection"] and f["verdict"] == "conflict"
+    )
     return Text(
         f"Summary: law {policy['verdicts']['law'] or 'none'}, enforcement "
         f"{policy['verdicts']['enforcement'] or 'none'}; findings: {counts['conflict']} conflict "
@@ -322,7 +365,11 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
     for i, policy in enumerate(report["policies"]):
         if i:
             out.append(Text(""))
-            out.append(Text("\u2500" * min(style.width, 80) if style.unicode else "-" * min(style.width, 80)))
+            out.append(
+                Text(
+                    "\u2500" * min(style.width, 80) if style.unicode else "-" * min(style.width, 80)
+                )
+            )
         out.extend(_header(policy, report, style))
         out.extend(_authority_line(report))
         questions: list[str] = []
@@ -333,14 +380,18 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
             out.append(Text(""))
             out.append(Text(f"Question {one_line(q)}", style="bold"))
             out.append(_grid(policy, report, q, style))
+        out.append(Text(""))
         out.append(_legend(style))
         out.append(Text(""))
         out.extend(_conflicts(policy, style))
         out.append(Text(""))
         out.extend(_by_authority(policy, report, style))
+        out.append(Text(""))
         out.extend(_determinations(policy, style))
         for w in policy.get("warnings", []):
-            out.append(Text(f"warning: {_loc(w)}: {one_line(w['message'])} [{w['code']}]", style="yellow"))
+            out.append(
+                Text(f"warning: {_loc(w)}: {one_line(w['message'])} [{w['code']}]", style="yellow")
+            )
         out.append(Text(""))
         unknown = _unknown_line(policy)
         if unknown is not None:
@@ -364,4 +415,5 @@ def render(report: dict[str, Any], style: Style) -> str:
         legacy_windows=False,
     )
     console.print(Group(*renderables(report, style)), soft_wrap=False)
-    return buffer.getvalue()
+    # Padding that tables leave at the ends of lines is noise in files, diffs and snapshots.
+    return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))

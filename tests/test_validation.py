@@ -1,0 +1,153 @@
+"""Schema and semantic problems: located at path:line:column, with stable codes and hints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sanctuary_check.inputs import load_policy
+from sanctuary_check.ruleset import builtin_rules_dir, load_rule_file, load_ruleset, registry
+from sanctuary_check.schemas import NAMES, bundled, enum_of, validator
+
+GOOD = """\
+id: {id}
+name: Town
+kind: city
+state: ZZ
+sources:
+  - {{id: ord, kind: instrument, title: Ord, adopted: "2000-01-01", read: full}}
+  - {{id: ev, kind: evidence, url: "https://example.org", quality: news, read: full}}
+provisions:
+  status_sharing:
+    stance: restricted
+    source: {{instrument: ord, section: "1", evidence: [ev]}}
+    confidence: high
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "town.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def _problems(path: Path) -> list[tuple[int, int, str]]:
+    _, problems = load_policy(path, path.name)
+    return [(p.line, p.column, p.code) for p in problems]
+
+
+def test_good_policy_has_no_problems(tmp_path: Path) -> None:
+    assert _problems(_write(tmp_path, GOOD.format(id="town"))) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("stance: restricted", "stance: restriced", (10, 13, "schema-enum")),
+        ("  status_sharing:", "  status_shareing:", (9, 3, "schema-unknown-key")),
+        ("kind: city", "kind: city\nmayor: x", (4, 1, "schema-unknown-key")),
+        ("state: ZZ\n", "", (1, 1, "schema-required")),
+        (
+            "    confidence: high\n",
+            "    confidence: high\n    binds: [nobody]\n",
+            (13, 13, "undefined-agency"),
+        ),
+        ("evidence: [ev]", "evidence: [evv]", (11, "evv]", "undefined-source")),
+        ('adopted: "2000-01-01"', 'adopted: "2000-02-30"', (6, '"2000-02-30"', "bad-date")),
+        ('section: "1", ', "", (11, 13, "section-unconfirmed")),
+        ("id: town", "id: other", (1, 5, "id-mismatch")),
+    ],
+)
+def test_each_problem_is_located_with_a_code(
+    tmp_path: Path, old: str, new: str, expected: tuple[int, int, str]
+) -> None:
+    text = GOOD.format(id="town").replace(old, new, 1)
+    assert new in text
+    line, column, code = expected
+    if isinstance(column, str):  # the column of a token on that line
+        column = text.splitlines()[line - 1].index(column) + 1
+    got = _problems(_write(tmp_path, text))
+    assert (line, column, code) in got, got
+
+
+def test_hints(tmp_path: Path) -> None:
+    text = GOOD.format(id="town").replace("stance: restricted", "stance: restriced")
+    _, problems = load_policy(_write(tmp_path, text), "town.yaml")
+    assert "did you mean 'restricted'?" in problems[0].message
+    text = GOOD.format(id="town").replace("  status_sharing:", "  status_shareing:")
+    _, problems = load_policy(_write(tmp_path, text), "town.yaml")
+    assert "did you mean 'status_sharing'?" in problems[0].message
+    text = GOOD.format(id="town").replace(
+        "sources:", "agencies:\n  - {id: jail, name: Jail, independent: yes}\nsources:"
+    )
+    _, problems = load_policy(_write(tmp_path, text), "town.yaml")
+    assert "write true or false" in problems[0].message
+    column = text.splitlines()[5].index("yes") + 1
+    assert str(problems[0]).startswith(f"town.yaml:6:{column}: error:")
+
+
+def test_schema_enums_match_the_registry() -> None:
+    reg = registry()
+    assert enum_of("provision") == list(reg.provisions)
+    assert enum_of("question") == list(reg.questions)
+    assert enum_of("information") == list(reg.information)
+    for child, parent in reg.provisions.items():
+        assert parent is None or parent in reg.provisions, child
+
+
+def test_bundled_schemas_are_valid_and_self_contained() -> None:
+    from jsonschema import Draft202012Validator
+
+    for name in NAMES:
+        schema = bundled(name)
+        Draft202012Validator.check_schema(schema)
+        assert "common.json" not in str(schema)
+        validator(name)
+
+
+def test_every_shipped_rule_file_and_policy_is_valid() -> None:
+    rs = load_ruleset([])
+    assert [str(p) for p in rs.problems] == []
+    assert {a.id for a in rs.authorities} >= {"usc-8-1373", "doj-2017-10-11"}
+    for path in sorted((ROOT / "policies").glob("*.yaml")):
+        policy, problems = load_policy(path, str(path))
+        assert policy is not None and problems == [], [str(p) for p in problems]
+
+
+def test_every_rule_and_clause_cites_instrument_and_evidence() -> None:
+    for authority in load_ruleset([]).authorities:
+        for rule in authority.rules:
+            assert rule.citations, rule.id
+            for c in rule.citations:
+                assert authority.sources[c.instrument].kind == "instrument"
+                for ev in c.evidence:
+                    src = authority.sources[ev]
+                    assert src.url and src.quality, (authority.id, rule.id, ev)
+    for path in sorted((ROOT / "policies").glob("*.yaml")):
+        policy, _ = load_policy(path, str(path))
+        assert policy is not None
+        for clauses in policy.provisions.values():
+            for clause in clauses:
+                assert clause.source.instrument in policy.sources
+                assert clause.source.evidence, clause.label()
+                for ev in clause.source.evidence:
+                    assert policy.sources[ev].url and policy.sources[ev].quality
+
+
+def test_rule_file_problems(tmp_path: Path) -> None:
+    text = (builtin_rules_dir() / "usc-8-1373.yaml").read_text()
+    bad = text.replace("kind: forbids_restriction", "kind: forbid_restriction", 1)
+    path = _write(tmp_path, bad, "usc-8-1373.yaml")
+    authority, problems = load_rule_file(path, "usc-8-1373.yaml")
+    assert authority is None
+    assert problems[0].code == "schema-enum"
+    assert "did you mean 'forbids_restriction'?" in problems[0].message
+
+
+def test_duplicate_authority_id_across_rule_sets_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "usc-8-1373.yaml").write_text((builtin_rules_dir() / "usc-8-1373.yaml").read_text())
+    rs = load_ruleset([tmp_path])
+    assert [p.code for p in rs.problems] == ["duplicate-authority"]
+    assert [a.id for a in rs.authorities].count("usc-8-1373") == 1
