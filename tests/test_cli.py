@@ -334,3 +334,33 @@ def test_run_from_another_directory_uses_built_in_rules(tmp_path: Path) -> None:
         "rules/doj-2017-10-11.yaml",
     }
     assert code == 1
+
+
+def test_table_trace_shows_policy_lines() -> None:
+    code, out, _ = invoke(
+        "evaluate",
+        BASE,
+        "--rules",
+        RULES,
+        "--authority",
+        "tst-2000-table",
+        "--as-of",
+        "2020-01-01",
+        "--trace",
+    )
+    assert code == 1
+    assert "trace:" in out and "Traces of the other rule findings" in out
+    assert "base-city.yaml:" in out
+
+
+def test_docs_policy_example_is_a_valid_policy(tmp_path: Path) -> None:
+    import re
+
+    text = (ROOT / "docs" / "policy-files.md").read_text()
+    block = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    path = tmp_path / "example-city.yaml"
+    path.write_text(block.group(1))
+    code, out, err = invoke("evaluate", str(path), "--as-of", "2020-01-01", "--format", "json")
+    assert code in (0, 1), err
+    assert json.loads(out)["policies"][0]["jurisdiction"]["id"] == "example-city"

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -246,14 +247,33 @@ def _citation_lines(citations: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _other_traces(policy: dict[str, Any], style: Style) -> list[RenderableType]:
+    """With --trace: how every other finding decided by a rule came out."""
+    others = [
+        f
+        for f in policy["findings"]
+        if f.get("trace") and f["verdict"] != "conflict" and f["basis"] == "rule"
+    ]
+    if not others:
+        return []
+    out: list[RenderableType] = [Text(""), Text("Traces of the other rule findings", style="bold")]
+    for f in others:
+        head = Text()
+        head.append_text(verdict_text(f["verdict"], style))
+        head.append(f" {one_line(f['provision'])} under {one_line(f['authority'])}")
+        out.append(head)
+        out.extend(_trace(f))
+    return out
+
+
 def _trace(f: dict[str, Any]) -> list[RenderableType]:
     out: list[RenderableType] = [Text("  trace:", style="dim")]
     for step in f["trace"]:
-        loc = f"  ({_loc(step['location'])})" if step.get("location") else ""
+        loc = f" ({_loc(step['location'])})" if step.get("location") else ""
         result = f" [{step['result']}]" if step.get("result") else ""
-        out.append(
-            Text("    " + "  " * step["depth"] + one_line(step["text"]) + result + loc, style="dim")
-        )
+        line = Text(one_line(step["text"]) + result + loc, style="dim")
+        # Wrapped lines keep the step's indentation, so the tree stays readable.
+        out.append(Padding(line, (0, 0, 0, 4 + 2 * min(step["depth"], 10))))
     return out
 
 
@@ -384,6 +404,7 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
         out.append(_legend(style))
         out.append(Text(""))
         out.extend(_conflicts(policy, style))
+        out.extend(_other_traces(policy, style))
         out.append(Text(""))
         out.extend(_by_authority(policy, report, style))
         out.append(Text(""))
