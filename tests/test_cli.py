@@ -16,6 +16,8 @@ from sanctuary_check.schemas import validator
 runner = CliRunner()
 RULES = str(FIXTURES / "rules")
 BASE = str(FIXTURES / "policies" / "base-city.yaml")
+# The fixture authority alone, on a fixed date: the arguments most tests share.
+ONLY_FIXTURE = ("--rules", RULES, "--authority", "tst-2000-table", "--as-of", "2020-01-01")
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -27,12 +29,7 @@ def test_json_report_validates_and_keeps_the_pinned_keys() -> None:
     code, out, _ = invoke(
         "evaluate",
         BASE,
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--format",
         "json",
     )
@@ -82,12 +79,7 @@ def test_trace_appears_only_with_trace() -> None:
     _, out, _ = invoke(
         "evaluate",
         BASE,
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--format",
         "json",
         "--trace",
@@ -111,12 +103,7 @@ def test_fail_on_and_fail_scope(fail_on: str, fail_scope: str, expected: int) ->
     code, _, _ = invoke(
         "evaluate",
         BASE,
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--fail-on",
         fail_on,
         "--fail-scope",
@@ -138,12 +125,7 @@ def test_nothing_reached_exits_zero(tmp_path: Path) -> None:
     code, _, err = invoke(
         "evaluate",
         str(policy),
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--format",
         "json",
     )
@@ -158,12 +140,7 @@ def test_bad_file_is_reported_and_good_files_still_evaluated(tmp_path: Path) -> 
         BASE,
         str(bad),
         str(tmp_path / "missing.yaml"),
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--format",
         "json",
     )
@@ -201,12 +178,7 @@ def test_output_file_is_written_whole(tmp_path: Path) -> None:
     code, out, _ = invoke(
         "evaluate",
         BASE,
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--format",
         f"json={target}",
         "--format",
@@ -293,12 +265,7 @@ def test_policy_directory_is_walked(tmp_path: Path) -> None:
     code, out, _ = invoke(
         "evaluate",
         str(FIXTURES / "policies"),
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--format",
         "json",
     )
@@ -340,12 +307,7 @@ def test_table_trace_shows_policy_lines() -> None:
     code, out, _ = invoke(
         "evaluate",
         BASE,
-        "--rules",
-        RULES,
-        "--authority",
-        "tst-2000-table",
-        "--as-of",
-        "2020-01-01",
+        *ONLY_FIXTURE,
         "--trace",
     )
     assert code == 1

@@ -5,10 +5,9 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from .loading import LoadError, load_file
 from .model import Policy
 from .parse import policy_from
-from .validation import Problem, policy_problems, schema_problems
+from .validation import Problem, check_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -63,25 +62,5 @@ def expand(args: list[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
 
 def load_policy(path: Path, display: str) -> tuple[Policy | None, list[Problem]]:
     """Load and check one policy file; the policy only when there are no errors."""
-    try:
-        doc = load_file(path, display)
-    except LoadError as err:
-        return None, [Problem.from_load_error(err)]
-    if not isinstance(doc.data, dict):
-        kind = type(doc.data).__name__
-        return None, [
-            Problem(
-                display,
-                1,
-                1,
-                "error",
-                f"a policy file must be a mapping, not a {kind}",
-                "not-a-mapping",
-            )
-        ]
-    problems = schema_problems(doc, "policy")
-    if not problems:
-        problems = policy_problems(doc)
-    if any(p.severity == "error" for p in problems):
-        return None, problems
-    return policy_from(doc), problems
+    doc, problems = check_file(path, display, "policy")
+    return (policy_from(doc) if doc is not None else None), problems

@@ -9,10 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .loading import LoadError, load_file
+from .loading import load_file
 from .model import Authority
 from .parse import authority_from
-from .validation import Problem, rules_problems, schema_problems
+from .validation import Problem, check_file
 
 REGISTRY_DIR = "_registry"
 
@@ -82,19 +82,10 @@ def _rule_files(root: Path) -> list[Path]:
 
 def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Problem]]:
     """Load and check one authority file. Returns the authority only when it has no errors."""
-    try:
-        doc = load_file(path, display)
-    except LoadError as err:
-        return None, [Problem.from_load_error(err)]
-    if not isinstance(doc.data, dict):
-        return None, [
-            Problem(display, 1, 1, "error", "a rule file must be a mapping", "not-a-mapping")
-        ]
-    problems = schema_problems(doc, "rules")
-    if not problems:
-        problems = rules_problems(doc)
-    reg = registry()
-    if not problems and doc.data["issuer"] not in reg.issuers:
+    doc, problems = check_file(path, display, "rules")
+    if doc is None:
+        return None, problems
+    if doc.data["issuer"] not in registry().issuers:
         m = doc.mark(("issuer",))
         problems.append(
             Problem(
@@ -106,8 +97,6 @@ def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Pro
                 "unknown-issuer",
             )
         )
-    if any(p.severity == "error" for p in problems):
-        return None, problems
     return authority_from(doc), problems
 
 

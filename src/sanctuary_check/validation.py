@@ -8,12 +8,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any, Literal
 
 from jsonschema.exceptions import ValidationError
 
-from .loading import Document, LoadError, Mark, PathKey
+from .loading import Document, LoadError, Mark, PathKey, load_file
 from .schemas import SchemaName, validator
 from .timeline import DateError, parse_partial
 
@@ -314,24 +314,55 @@ class _Refs:
             )
 
 
-def _stem(path: str) -> str:
-    return PurePath(path).stem
+def _file_problems(doc: Document) -> list[Problem]:
+    """Checks every policy and rule file shares: real dates, and an id equal to the file name."""
+    problems = list(_check_dates(doc))
+    stem = PurePath(doc.path).stem
+    if doc.data["id"] != stem:
+        problems.append(
+            _problem(
+                doc,
+                ("id",),
+                f"id {doc.data['id']!r} does not match the file name {stem!r}",
+                "id-mismatch",
+            )
+        )
+    return problems
+
+
+def check_file(path: Path, display: str, kind: SchemaName) -> tuple[Document | None, list[Problem]]:
+    """Load a policy or rule file and run every check on it.
+
+    Returns the document only when there is no error (warnings may remain).
+    """
+    try:
+        doc = load_file(path, display)
+    except LoadError as err:
+        return None, [Problem.from_load_error(err)]
+    if not isinstance(doc.data, dict):
+        what = "policy" if kind == "policy" else "rule"
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                "error",
+                f"a {what} file must be a mapping, not a {type(doc.data).__name__}",
+                "not-a-mapping",
+            )
+        ]
+    problems = schema_problems(doc, kind)
+    if not problems:
+        problems = policy_problems(doc) if kind == "policy" else rules_problems(doc)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return doc, problems
 
 
 def policy_problems(doc: Document) -> list[Problem]:
     """Checks on a schema-valid policy document."""
     data: dict[str, Any] = doc.data
-    problems: list[Problem] = list(_check_dates(doc))
-    stem = _stem(doc.path)
-    if data["id"] != stem:
-        problems.append(
-            _problem(
-                doc,
-                ("id",),
-                f"id {data['id']!r} does not match the file name {stem!r}",
-                "id-mismatch",
-            )
-        )
+    problems = _file_problems(doc)
     refs = _Refs(doc, data["sources"])
     agencies = {a["id"] for a in data.get("agencies", [])}
     determinations = {d["id"] for d in data.get("determinations", [])}
@@ -455,17 +486,7 @@ def policy_problems(doc: Document) -> list[Problem]:
 def rules_problems(doc: Document) -> list[Problem]:
     """Checks on a schema-valid rule (authority) document."""
     data: dict[str, Any] = doc.data
-    problems: list[Problem] = list(_check_dates(doc))
-    stem = _stem(doc.path)
-    if data["id"] != stem:
-        problems.append(
-            _problem(
-                doc,
-                ("id",),
-                f"id {data['id']!r} does not match the file name {stem!r}",
-                "id-mismatch",
-            )
-        )
+    problems = _file_problems(doc)
     problems.extend(_window_order(doc, (), data))
     refs = _Refs(doc, data["sources"])
     declared = set(data["questions"])
