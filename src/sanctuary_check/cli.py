@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import json
 import os
-import shutil
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,13 +12,10 @@ from typing import Annotated
 import typer
 
 from . import __version__
-from .engine import Options, authority_states, evaluate_policy, reaches
-from .inputs import expand, load_policy
-from .render import RENDERERS, Style
-from .report import RunInput, build
-from .ruleset import load_ruleset, registry
+from .engine import reaches
+from .outputs import emit, parse_formats
 from .schemas import NAMES, SchemaName, bundled
-from .timeline import DateError, parse_day
+from .session import UsageError, evaluate_inputs, open_session, report_of
 from .validation import Problem
 
 EXIT_OK = 0
@@ -76,55 +69,6 @@ def _root(
 def _usage(message: str) -> typer.Exit:
     typer.echo(f"sanctuary-check: error: {message}", err=True)
     return typer.Exit(EXIT_INPUT)
-
-
-def _parse_formats(values: list[str]) -> list[tuple[str, str | None]]:
-    if not values:
-        return [("table", None)]
-    out: list[tuple[str, str | None]] = []
-    for value in values:
-        name, sep, target = value.partition("=")
-        if name not in RENDERERS:
-            raise _usage(f"unknown format {name!r}; available: {', '.join(sorted(RENDERERS))}")
-        if sep and not target:
-            raise _usage(f"--format {value}: give a file name after '='")
-        out.append((name, target or None))
-    if sum(1 for _, target in out if target is None) > 1:
-        raise _usage("only one --format may go to standard output; give the others =FILE")
-    return out
-
-
-def _terminal_style() -> Style:
-    stream = sys.stdout
-    tty = hasattr(stream, "isatty") and stream.isatty()
-    color = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    if os.environ.get("FORCE_COLOR") and "NO_COLOR" not in os.environ:
-        color = True
-    width = shutil.get_terminal_size((80, 24)).columns if tty else _columns_env()
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-    return Style(width=max(40, width), color=color, unicode=encoding in ("utf8", "utf16", "utf32"))
-
-
-def _columns_env() -> int:
-    try:
-        return int(os.environ.get("COLUMNS", "80"))
-    except ValueError:
-        return 80
-
-
-def write_atomically(target: str, text: str) -> None:
-    """Write the whole file or nothing: a temporary file in the same directory, renamed."""
-    path = Path(target)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _print_problem(problem: Problem) -> None:
@@ -192,70 +136,15 @@ def evaluate(
     could not be evaluated (the rest is still evaluated and reported).
     """
     try:
-        day = parse_day(as_of) if as_of else dt.date.today()
-    except DateError as exc:
-        raise _usage(f"--as-of: {exc}") from None
-    outputs = _parse_formats(formats or [])
-    reg = registry()
-    questions = frozenset(question) if question else None
-    if questions:
-        unknown = sorted(questions - set(reg.questions))
-        if unknown:
-            raise _usage(f"unknown question {unknown[0]!r}; known: {', '.join(reg.questions)}")
-
-    ruleset = load_ruleset(list(rules or []))
-    errors: list[Problem] = [p for p in ruleset.problems if p.severity == "error"]
-    for p in ruleset.problems:
-        _print_problem(p)
-    authorities = ruleset.authorities
-    if authority:
-        known = {a.id for a in authorities}
-        missing = [a for a in authority if a not in known]
-        if missing:
-            raise _usage(f"unknown authority {missing[0]!r}; known: {', '.join(sorted(known))}")
-        authorities = [a for a in authorities if a.id in set(authority)]
-    states = authority_states(authorities, day)
-
-    files, problems = expand(paths)
-    errors.extend(problems)
-    for p in problems:
-        _print_problem(p)
-    results = []
-    warnings: dict[str, list[Problem]] = {}
-    options = Options(as_of=day, questions=questions)
-    for path, display in files:
-        policy, found = load_policy(path, display)
-        for p in found:
+        outputs = parse_formats(formats or [])
+        session = open_session(as_of, rules, authority, question)
+        for p in session.ruleset.problems:
             _print_problem(p)
-        if policy is None:
-            errors.extend(p for p in found if p.severity == "error")
-            continue
-        warnings[policy.path] = [p for p in found if p.severity == "warning"]
-        results.append(evaluate_policy(policy, states, reg, options))
-
-    report = build(
-        RunInput(
-            as_of=day,
-            states=states,
-            results=results,
-            ruleset_sha256=ruleset.sha256,
-            ruleset_files=ruleset.files,
-            errors=errors,
-            warnings=warnings,
-            trace=trace,
-        )
-    )
-    for name, target in outputs:
-        renderer = RENDERERS[name]
-        if target is None:
-            text = renderer(report, _terminal_style())
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            try:
-                write_atomically(target, renderer(report, Style(width=100)))
-            except OSError as exc:
-                raise _usage(f"cannot write {target}: {exc.strerror or exc}") from None
+        evaluation = evaluate_inputs(session, paths, _print_problem)
+        emit(outputs, report_of(session, evaluation, trace=trace))
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    errors, results = evaluation.errors, evaluation.results
     if errors:
         raise typer.Exit(EXIT_INPUT)
     if any(reaches(r, fail_on.value, fail_scope.value) for r in results):

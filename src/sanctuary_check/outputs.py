@@ -1,0 +1,85 @@
+"""Where output goes: the --format NAME[=FILE] choices, the terminal's style, whole-file writes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .render import RENDERERS, Style
+from .session import UsageError
+
+Output = tuple[str, str | None]  # (format name, file or None for standard output)
+
+
+def parse_formats(values: Iterable[str], default: str = "table") -> list[Output]:
+    """``--format NAME[=FILE]`` values; at most one may go to standard output."""
+    out: list[Output] = []
+    for value in values:
+        name, sep, target = value.partition("=")
+        if name not in RENDERERS:
+            raise UsageError(f"unknown format {name!r}; available: {', '.join(sorted(RENDERERS))}")
+        if sep and not target:
+            raise UsageError(f"--format {value}: give a file name after '='")
+        out.append((name, target or None))
+    if not out:
+        out.append((default, None))
+    if sum(1 for _, target in out if target is None) > 1:
+        raise UsageError("only one --format may go to standard output; give the others =FILE")
+    return out
+
+
+def terminal_style() -> Style:
+    """Width, colour and Unicode for standard output, honouring NO_COLOR and FORCE_COLOR."""
+    stream = sys.stdout
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    color = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    if os.environ.get("FORCE_COLOR") and "NO_COLOR" not in os.environ:
+        color = True
+    width = shutil.get_terminal_size((80, 24)).columns if tty else _columns_env()
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    return Style(width=max(40, width), color=color, unicode=encoding in ("utf8", "utf16", "utf32"))
+
+
+def _columns_env() -> int:
+    try:
+        return int(os.environ.get("COLUMNS", "80"))
+    except ValueError:
+        return 80
+
+
+def write_atomically(target: str, text: str) -> None:
+    """Write the whole file or nothing: a temporary file in the same directory, renamed."""
+    path = Path(target)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+FILE_STYLE = Style(width=100, color=False, unicode=True)
+
+
+def emit(outputs: list[Output], report: dict[str, Any]) -> None:
+    """Render the report in every chosen format, to standard output or to its file."""
+    for name, target in outputs:
+        renderer = RENDERERS[name]
+        if target is None:
+            sys.stdout.write(renderer(report, terminal_style()))
+            sys.stdout.flush()
+            continue
+        try:
+            write_atomically(target, renderer(report, FILE_STYLE))
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None

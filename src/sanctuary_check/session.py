@@ -1,0 +1,121 @@
+"""One run's choices (date, rule sets, authorities, questions) and evaluating inputs under them.
+
+Shared by every command that evaluates policies, so that they select authorities and report
+problems the same way. Nothing here prints: problems are handed to a callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .engine import Options, PolicyResult, authority_states, evaluate_policy
+from .hierarchy import AuthorityState
+from .inputs import expand, load_policy
+from .model import Authority
+from .report import RunInput, build
+from .ruleset import Registry, RuleSet, load_ruleset, registry
+from .timeline import DateError, parse_day
+from .validation import Problem
+
+
+class UsageError(ValueError):
+    """A command-line choice that cannot be honoured, worded for the user (exit status 2)."""
+
+
+@dataclass(slots=True)
+class Session:
+    as_of: dt.date
+    ruleset: RuleSet
+    authorities: list[Authority]
+    states: list[AuthorityState]
+    registry: Registry
+    questions: frozenset[str] | None
+
+    @property
+    def rule_errors(self) -> list[Problem]:
+        return [p for p in self.ruleset.problems if p.severity == "error"]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """``--as-of``: a full ISO day, or today."""
+    if not value:
+        return dt.date.today()
+    try:
+        return parse_day(value)
+    except DateError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+def open_session(
+    as_of: str | dt.date | None,
+    rules: list[Path] | None = None,
+    authority: list[str] | None = None,
+    question: list[str] | None = None,
+) -> Session:
+    """Load the rule sets and select the authorities and questions of a run."""
+    day = as_of if isinstance(as_of, dt.date) else parse_as_of(as_of)
+    reg = registry()
+    questions = frozenset(question) if question else None
+    if questions:
+        unknown = sorted(questions - set(reg.questions))
+        if unknown:
+            raise UsageError(f"unknown question {unknown[0]!r}; known: {', '.join(reg.questions)}")
+    ruleset = load_ruleset(list(rules or []))
+    authorities = ruleset.authorities
+    if authority:
+        known = {a.id for a in authorities}
+        missing = [a for a in authority if a not in known]
+        if missing:
+            raise UsageError(f"unknown authority {missing[0]!r}; known: {', '.join(sorted(known))}")
+        wanted = set(authority)
+        authorities = [a for a in authorities if a.id in wanted]
+    return Session(day, ruleset, authorities, authority_states(authorities, day), reg, questions)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    results: list[PolicyResult] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+def evaluate_inputs(
+    session: Session, paths: list[str], on_problem: Callable[[Problem], None]
+) -> Evaluation:
+    """Evaluate every policy the paths name; each problem goes to ``on_problem`` as found."""
+    out = Evaluation(errors=list(session.rule_errors))
+    files, problems = expand(paths)
+    out.errors.extend(problems)
+    for p in problems:
+        on_problem(p)
+    options = Options(as_of=session.as_of, questions=session.questions)
+    for path, display in files:
+        policy, found = load_policy(path, display)
+        for p in found:
+            on_problem(p)
+        if policy is None:
+            out.errors.extend(p for p in found if p.severity == "error")
+            continue
+        out.warnings[policy.path] = [p for p in found if p.severity == "warning"]
+        out.results.append(evaluate_policy(policy, session.states, session.registry, options))
+    return out
+
+
+def report_of(session: Session, evaluation: Evaluation, *, trace: bool = False) -> dict[str, Any]:
+    """The report data (schemas/report.json) for an evaluation."""
+    return build(
+        RunInput(
+            as_of=session.as_of,
+            states=session.states,
+            results=evaluation.results,
+            ruleset_sha256=session.ruleset.sha256,
+            ruleset_files=session.ruleset.files,
+            errors=evaluation.errors,
+            warnings=evaluation.warnings,
+            trace=trace,
+        )
+    )
