@@ -59,10 +59,8 @@ def test_python_dash_m_writes_json_file(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     report = json.loads(out.read_text())
-    assert [a["path"] for a in report["authorities"]] == [
-        "rules/usc-8-1373.yaml",
-        "rules/doj-2017-10-11.yaml",
-    ]
+    paths = [a["path"] for a in report["authorities"]]
+    assert "rules/usc-8-1373.yaml" in paths and "rules/doj-2017-10-11.yaml" in paths
     assert proc.stdout == ""
 
 

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from . import __version__
-from .engine import reaches
+from .diff import changed, date_diff_report, diff_dates, diff_reports, diff_results
+from .engine import Options, authority_states, evaluate_policy, reaches
+from .inputs import load_policy
+from .loading import load_file
+from .model import Policy
 from .outputs import emit, parse_formats
+from .render import DIFF_RENDERERS
 from .schemas import NAMES, SchemaName, bundled
-from .session import UsageError, evaluate_inputs, open_session, report_of
+from .session import (
+    Session,
+    UsageError,
+    evaluate_inputs,
+    open_session,
+    parse_as_of,
+    report_of,
+)
 from .validation import Problem
 
 EXIT_OK = 0
@@ -150,6 +163,137 @@ def evaluate(
     if any(reaches(r, fail_on.value, fail_scope.value) for r in results):
         raise typer.Exit(EXIT_FOUND)
     raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def diff(
+    policy: Annotated[
+        str | None,
+        typer.Argument(metavar="[POLICY]", help="The policy file, for --from/--to."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="The earlier date (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="The later date (YYYY-MM-DD).")
+    ] = None,
+    steps: Annotated[
+        bool, typer.Option("--steps", help="List every event on the way, with what it changed.")
+    ] = False,
+    policies: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--policies", metavar="OLD NEW", help="Two versions of a policy, same law."),
+    ] = None,
+    reports: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--reports", metavar="OLD NEW", help="Two saved JSON reports."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="With --policies: the date (default today)."),
+    ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", metavar="PATH", help="Add a rule file or directory."),
+    ] = None,
+    authority: Annotated[
+        list[str] | None, typer.Option("--authority", metavar="ID", help="Only these authorities.")
+    ] = None,
+    question: Annotated[
+        list[str] | None, typer.Option("--question", metavar="Q", help="Only these questions.")
+    ] = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", metavar="NAME[=FILE]", help="table (default) or json."),
+    ] = None,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when something changed.")
+    ] = False,
+) -> None:
+    """What changed between two dates, two versions of a policy, or two saved reports, and why.
+
+    Exit status: 0 (or, with --exit-code, 0 nothing changed and 1 something did); 2 bad usage
+    or input that could not be read.
+    """
+    modes = sum(x is not None for x in (policies, reports)) + (policy is not None)
+    if modes != 1:
+        raise _usage(
+            "give a POLICY with --from and --to, or --policies OLD NEW, or --reports OLD NEW"
+        )
+    try:
+        outputs = parse_formats(formats or [], available=DIFF_RENDERERS)
+        if reports is not None:
+            data = diff_reports(*(_read_report(p) for p in reports))
+        else:
+            session = open_session(as_of, rules, authority, question)
+            for p in session.ruleset.problems:
+                _print_problem(p)
+            if session.rule_errors:
+                raise typer.Exit(EXIT_INPUT)
+            if policies is not None:
+                data = _diff_policies(session, policies)
+            else:
+                assert policy is not None
+                if start is None or end is None:
+                    raise UsageError("give both --from and --to")
+                data = _diff_dates(session, policy, parse_as_of(start), parse_as_of(end), steps)
+        emit(outputs, data, DIFF_RENDERERS)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    raise typer.Exit(EXIT_FOUND if exit_code and changed(data) else EXIT_OK)
+
+
+def _load_one(path: str) -> Policy:
+    policy, problems = load_policy(Path(path), path)
+    for p in problems:
+        _print_problem(p)
+    if policy is None:
+        raise typer.Exit(EXIT_INPUT)
+    return policy
+
+
+def _diff_dates(
+    session: Session, path: str, start: dt.date, end: dt.date, steps: bool
+) -> dict[str, Any]:
+    policy = _load_one(path)
+    result = diff_dates(
+        policy,
+        lambda day: authority_states(session.authorities, day),
+        session.registry,
+        session.effects,
+        start,
+        end,
+        session.questions,
+    )
+    return date_diff_report(result, steps=steps)
+
+
+def _diff_policies(session: Session, paths: tuple[str, str]) -> dict[str, Any]:
+    old, new = (_load_one(p) for p in paths)
+    results = [
+        evaluate_policy(
+            p,
+            session.states,
+            session.registry,
+            Options(session.as_of, session.questions),
+            session.effects,
+        )
+        for p in (old, new)
+    ]
+    raw = [load_file(Path(p), p).data for p in paths]
+    return diff_results(results[0], results[1], raw[0], raw[1])
+
+
+def _read_report(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: not a JSON report: {exc}") from None
+    if not isinstance(data, dict) or data.get("report_version") != 1:
+        raise UsageError(f"{path}: not a sanctuary-check JSON report (report_version 1)")
+    return data
 
 
 @app.command()

@@ -18,11 +18,12 @@ One finding per (authority in force, question, provision), decided in this order
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .citations import cite, cite_all
 from .conditions import ClauseView, Context
-from .hierarchy import AuthorityState, LensEntry, binding_map, lenses
+from .hierarchy import AuthorityState, LensEntry, apply_effects, binding_map, lenses
 from .model import (
     CONFIDENCE_ORDER,
     RESTRICTIVE_STANCES,
@@ -33,6 +34,7 @@ from .model import (
     CitedSource,
     Clause,
     Determination,
+    Effect,
     Finding,
     InForce,
     Location,
@@ -147,38 +149,15 @@ def _plain_view(clause: Clause) -> ClauseView:
 # --- citations --------------------------------------------------------------------------------
 
 
-def _cited(sources: dict[str, Source], c: Citation) -> list[CitedSource]:
-    inst = sources.get(c.instrument)
-    title = (inst.title if inst else None) or c.instrument
-    out = []
-    for ev in c.evidence:
-        src = sources.get(ev)
-        out.append(
-            CitedSource(
-                instrument=title,
-                section=c.section,
-                pinpoint=c.pinpoint,
-                url=src.url if src else None,
-                quality=src.quality if src else None,
-                source=ev,
-                unconfirmed=c.unconfirmed,
-            )
-        )
-    return out
-
-
 def _rule_citations(authority: Authority, citations: Iterable[Citation]) -> list[CitedSource]:
-    out: list[CitedSource] = []
-    for c in citations:
-        out.extend(_cited(authority.sources, c))
-    return out
+    return cite_all(authority.sources, citations)
 
 
 def _clause_citations(policy: Policy, clause: Clause) -> list[CitedSource]:
     ref = clause.source
     unconfirmed = tuple(u for u in clause.unconfirmed if u in ("section", "pinpoint"))
     c = Citation(ref.instrument or "", ref.section, ref.pinpoint, ref.evidence, unconfirmed)
-    return _cited(policy.sources, c)
+    return cite(policy.sources, c)
 
 
 def _only_spun(sources: dict[str, Source], evidence: Iterable[str]) -> bool:
@@ -583,8 +562,13 @@ def evaluate_policy(
     states: list[AuthorityState],
     reg: Registry,
     options: Options,
+    effects: Sequence[Effect] = (),
 ) -> PolicyResult:
-    """Apply every authority in force (or possibly in force) to one policy."""
+    """Apply every authority in force (or possibly in force) to one policy.
+
+    ``effects`` are the effects of every loaded authority (also those not selected for this run):
+    an injunction binds whether or not the user asked to see the court that issued it.
+    """
     as_of = options.as_of
     order = list(reg.provisions)
     active = {s.authority.id: s for s in states if s.state is not InForce.NO}
@@ -613,14 +597,15 @@ def evaluate_policy(
                 mine.append(f)
         by_authority[a.id], by_unknown[a.id] = _by_authority(a, st.state, mine)
         findings.extend(mine)
+    apply_effects(findings, policy, reg, as_of, effects)
     result = PolicyResult(
         policy=policy,
         as_of=as_of,
         findings=findings,
         by_authority=by_authority,
         by_authority_unknown=by_unknown,
-        binding=binding_map(active, policy),
-        lenses=lenses(findings, active, policy),
+        binding=binding_map(active, policy, reg, as_of),
+        lenses=lenses(findings, active, policy, reg, as_of),
         verdicts={},
     )
     for lens in ("law", "enforcement"):

@@ -1,16 +1,43 @@
-"""Which authority controls a provision, in each lens, for one policy.
+"""Which authority controls a provision, in each lens, for one policy; and effects on rules.
 
-*Law*: the statute as read by the courts that bind this jurisdiction; with no binding ruling, the
-statute's text is the baseline. *Enforcement*: what the executive says it will act on; the latest in
-force controls and the others are listed beside it. The enforcement lens never decides what a
-statute means, and the two lenses are never merged into one ranking.
+*Law lens*: the statute as read by the courts that bind this jurisdiction. A court binds its
+parties through its judgment, and the courts below it in its own chain through precedent (the
+Supreme Court everyone; a circuit's published opinions its districts and later panels). A district
+ruling binds only its parties. With no binding ruling that reads a provision, the statute's text is
+the baseline. Readings of other circuits that disagree make the provision ``contested``.
+
+*Enforcement lens*: what the executive says it will act on. The latest position in force that reads
+the provision controls; the others are listed beside it. It never controls what a statute means,
+and the two lenses are never merged into one ranking.
+
+*Effects*: injunctions, holdings of unconstitutionality, vacaturs, stays and rescissions are dated,
+scoped effects of one authority on another's rules. A finding keeps its verdict and becomes
+unenforceable (for the jurisdictions the effect reaches, while it is in force).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .model import Authority, Finding, InForce, Policy, Verdict, worst
+from .model import (
+    Authority,
+    Basis,
+    Effect,
+    Finding,
+    InForce,
+    Policy,
+    Scope,
+    Verdict,
+    worst,
+)
+from .ruleset import Registry
+from .timeline import window_state
+
+DECIDED = frozenset({Verdict.CONFLICT, Verdict.COMPLIANT, Verdict.NOT_APPLICABLE})
+#: Effects that take a ruling's own force away, not only its enforceability.
+VOIDING = frozenset({"vacatur", "stay", "rescission"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,40 +53,218 @@ class LensEntry:
     authority: str
     also: list[str] = field(default_factory=list)
     contested: bool = False
+    sides: dict[str, list[str]] = field(default_factory=dict)
     enforceable: bool = True
+    enforceable_status: str = "yes"
+    why: str = ""
 
 
-def binds(authority: Authority, policy: Policy) -> bool:
-    """Whether an authority binds this jurisdiction as law (reported per policy, never globally).
+# --- scope and binding ------------------------------------------------------------------------
 
-    Statutes bind everyone. Court rulings bind only through a court chain, which this version
-    does not model yet: a ruling is treated as binding its named parties only. Agency positions and
-    grant conditions are not law, whatever their practical weight.
+
+def scope_on(authority: Authority, as_of: dt.date) -> Scope | None:
+    """The authority's scope on a date (scopes may be dated); None when no dated scope applies."""
+    if len(authority.scopes) == 1 and authority.scopes[0].window.effective_from is None:
+        return authority.scopes[0]
+    for scope in authority.scopes:
+        if window_state(scope.window, as_of, f"the scope of {authority.id}").state is InForce.YES:
+            return scope
+    return None
+
+
+def covers(scope: Scope, policy: Policy, reg: Registry) -> bool:
+    """Whether a scope reaches a jurisdiction (a party, its state, its circuit, or everyone)."""
+    if scope.kind == "nationwide":
+        return True
+    if scope.kind == "state":
+        return policy.state == scope.state
+    if scope.kind == "circuit":
+        return reg.circuit_of(policy.state) == scope.circuit
+    return policy.id in scope.parties
+
+
+def binds(authority: Authority, policy: Policy, reg: Registry, as_of: dt.date) -> bool:
+    """Whether an authority binds this jurisdiction as law, on a date.
+
+    Statutes bind everyone. A ruling binds its parties through its judgment; beyond them it binds
+    through precedent only down its own court chain: the Supreme Court everyone, a circuit's
+    published opinions the jurisdictions of its circuit. A district ruling binds only its parties.
+    Agency positions and grant conditions are not law, whatever their practical weight.
     """
-    return authority.kind == "statute"
+    if authority.kind == "statute":
+        return True
+    if authority.kind != "court_ruling" or authority.court is None:
+        return False
+    scope = scope_on(authority, as_of)
+    if scope is not None and scope.kind == "parties" and policy.id in scope.parties:
+        return True
+    court = reg.courts.get(authority.court.id)
+    if court is None:
+        return False
+    if court.level == "supreme":
+        return True
+    if court.level == "circuit" and authority.court.published:
+        return reg.circuit_of(policy.state) == court.id
+    return False
+
+
+def binding_map(
+    states: dict[str, AuthorityState], policy: Policy, reg: Registry, as_of: dt.date
+) -> dict[str, bool]:
+    return {
+        ident: binds(st.authority, policy, reg, as_of)
+        for ident, st in states.items()
+        if st.state is not InForce.NO
+    }
+
+
+# --- effects ----------------------------------------------------------------------------------
+
+
+def effect_state(
+    effect: Effect, policy: Policy, reg: Registry, as_of: dt.date, effects: Sequence[Effect]
+) -> InForce:
+    """Whether an effect is in force for this jurisdiction on a date (three-valued).
+
+    An effect counts only while its window holds, where its scope reaches the jurisdiction, and
+    while no vacatur or stay of it is in force there.
+    """
+    if not covers(effect.scope, policy, reg):
+        return InForce.NO
+    state = window_state(effect.window, as_of, effect.key).state
+    if state is InForce.NO:
+        return state
+    for other in effects:
+        if (
+            other.kind in VOIDING
+            and other.target_effect == effect.id
+            and other.target_authority == effect.source
+            and other is not effect
+        ):
+            countered = effect_state(other, policy, reg, as_of, ())
+            if countered is InForce.YES:
+                return InForce.NO
+            if countered is InForce.UNKNOWN:
+                state = InForce.UNKNOWN
+    return state
+
+
+def _reaches(effect: Effect, finding: Finding) -> bool:
+    if effect.target_effect is not None or effect.target_authority != finding.authority:
+        return False
+    if effect.target_questions is not None and finding.question not in effect.target_questions:
+        return False
+    if effect.target_rules is None:
+        return True
+    local = (finding.rule or "").split("/", 1)[-1]
+    return local in effect.target_rules
+
+
+def apply_effects(
+    findings: Iterable[Finding],
+    policy: Policy,
+    reg: Registry,
+    as_of: dt.date,
+    effects: Sequence[Effect],
+) -> None:
+    """Mark findings reached by an effect in force as unenforceable, citing the effect."""
+    active: list[tuple[Effect, InForce]] = []
+    for effect in effects:
+        if effect.target_effect is not None:
+            continue
+        state = effect_state(effect, policy, reg, as_of, effects)
+        if state is not InForce.NO:
+            active.append((effect, state))
+    if not active:
+        return
+    for f in findings:
+        if f.verdict is Verdict.NOT_APPLICABLE:
+            continue  # nothing to enforce where the authority does not reach
+        for effect, state in active:
+            if _reaches(effect, f):
+                f.effects.append((effect, state))
+                if state is InForce.YES:
+                    f.enforceable = False
+                    f.enforceable_status = InForce.NO
+                elif f.enforceable_status is InForce.YES:
+                    f.enforceable_status = InForce.UNKNOWN
+
+
+def voided(finding: Finding) -> bool:
+    """A ruling vacated, stayed or rescinded (in force) no longer controls what the law is."""
+    return any(e.kind in VOIDING and s is InForce.YES for e, s in finding.effects)
+
+
+# --- precedence -------------------------------------------------------------------------------
+
+
+def _court_rank(authority: Authority, reg: Registry) -> int:
+    court = reg.courts.get(authority.court.id) if authority.court else None
+    return court.rank if court else 0
 
 
 def _law(
-    findings: list[Finding], states: dict[str, AuthorityState], policy: Policy
+    findings: list[Finding],
+    states: dict[str, AuthorityState],
+    policy: Policy,
+    reg: Registry,
+    as_of: dt.date,
 ) -> LensEntry | None:
-    candidates = [
-        f
-        for f in findings
-        if states[f.authority].authority.lens == "law"
-        and binds(states[f.authority].authority, policy)
-    ]
-    if not candidates:
+    def auth(f: Finding) -> Authority:
+        return states[f.authority].authority
+
+    law = [f for f in findings if auth(f).lens == "law"]
+    if not law:
         return None
-    # With no binding court ruling the statutes' text is the baseline; where two statutes answer the
-    # same question (1373 and 1644), the worse finding controls and the other is listed.
-    verdict = worst([f.verdict for f in candidates])
-    assert verdict is not None
-    lead = next(f for f in candidates if f.verdict == verdict)
+    # A ruling speaks to a provision only where its reading is encoded (a rule or a scope entry).
+    rulings = [
+        f
+        for f in law
+        if auth(f).kind == "court_ruling" and f.basis is not Basis.DEFAULT and not voided(f)
+    ]
+    binding = [f for f in rulings if binds(auth(f), policy, reg, as_of)]
+    statutes = [f for f in law if auth(f).kind == "statute"]
+    if binding:
+        top = max(_court_rank(auth(f), reg) for f in binding)
+        best = [f for f in binding if _court_rank(auth(f), reg) == top]
+        if top == 1:
+            # District judgments bind only their parties; the latest judgment governs them.
+            lead = max(best, key=lambda f: (auth(f).window.effective_from or "", f.authority))
+            why = "the latest judgment binding this jurisdiction as a party"
+        else:
+            # Prior-panel rule: the earliest published panel of the circuit binds later panels.
+            lead = min(best, key=lambda f: (auth(f).window.effective_from or "", f.authority))
+            why = "a binding ruling in this jurisdiction's court chain" + (
+                " (earliest published panel)" if len(best) > 1 else ""
+            )
+    elif statutes:
+        verdict = worst([f.verdict for f in statutes])
+        lead = next(f for f in statutes if f.verdict == verdict)
+        why = "the statute's text (no binding ruling reads this provision)"
+    else:
+        return None
+    # Only appellate readings from elsewhere make a provision contested; a district court
+    # elsewhere binds nobody here and splits nothing.
+    others = [
+        f
+        for f in rulings
+        if f is not lead
+        and not binds(auth(f), policy, reg, as_of)
+        and _court_rank(auth(f), reg) >= 2
+    ]
+    sides: dict[str, list[str]] = {}
+    for f in [lead, *others]:
+        if f.verdict in DECIDED:
+            sides.setdefault(f.verdict.value, []).append(f.authority)
     return LensEntry(
-        verdict=verdict,
+        verdict=lead.verdict,
         authority=lead.authority,
-        also=[f.authority for f in candidates if f is not lead],
+        also=[f.authority for f in law if f is not lead],
+        contested=len(sides) > 1,
+        sides=sides if len(sides) > 1 else {},
         enforceable=lead.enforceable,
+        enforceable_status=lead.enforceable_status.value,
+        why=why,
     )
 
 
@@ -67,9 +272,11 @@ def _enforcement(findings: list[Finding], states: dict[str, AuthorityState]) -> 
     candidates = [f for f in findings if states[f.authority].authority.lens == "enforcement"]
     if not candidates:
         return None
-    # The latest position in force controls; earlier ones are listed beside it, not ranked.
+    # The latest position in force controls; where it has no encoded reading of the provision,
+    # the latest one that has. The others are listed beside it, not ranked.
+    read = [f for f in candidates if f.basis is not Basis.DEFAULT] or candidates
     lead = max(
-        candidates,
+        read,
         key=lambda f: (states[f.authority].authority.window.effective_from or "", f.authority),
     )
     return LensEntry(
@@ -77,11 +284,17 @@ def _enforcement(findings: list[Finding], states: dict[str, AuthorityState]) -> 
         authority=lead.authority,
         also=[f.authority for f in candidates if f is not lead],
         enforceable=lead.enforceable,
+        enforceable_status=lead.enforceable_status.value,
+        why="the latest position in force that reads this provision",
     )
 
 
 def lenses(
-    findings: list[Finding], states: dict[str, AuthorityState], policy: Policy
+    findings: list[Finding],
+    states: dict[str, AuthorityState],
+    policy: Policy,
+    reg: Registry,
+    as_of: dt.date,
 ) -> dict[str, dict[str, dict[str, LensEntry | None]]]:
     """provision -> question -> {"law": entry, "enforcement": entry}."""
     grouped: dict[tuple[str, str], list[Finding]] = {}
@@ -90,15 +303,7 @@ def lenses(
     out: dict[str, dict[str, dict[str, LensEntry | None]]] = {}
     for (provision, question), group in grouped.items():
         out.setdefault(provision, {})[question] = {
-            "law": _law(group, states, policy),
+            "law": _law(group, states, policy, reg, as_of),
             "enforcement": _enforcement(group, states),
         }
     return out
-
-
-def binding_map(states: dict[str, AuthorityState], policy: Policy) -> dict[str, bool]:
-    return {
-        ident: binds(st.authority, policy)
-        for ident, st in states.items()
-        if st.state is not InForce.NO
-    }

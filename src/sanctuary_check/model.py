@@ -261,6 +261,56 @@ class ScopeEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Scope:
+    """Who an authority or an effect reaches, possibly only for a while."""
+
+    kind: str  # nationwide | circuit | state | parties
+    circuit: str | None = None
+    state: str | None = None
+    parties: tuple[str, ...] = ()
+    window: Window = Window(None, None)
+
+    def describe(self) -> str:
+        if self.kind == "circuit":
+            return f"the {self.circuit}"
+        if self.kind == "state":
+            return f"the state {self.state}"
+        if self.kind == "parties":
+            return "parties: " + ", ".join(self.parties)
+        return "nationwide"
+
+
+@dataclass(frozen=True, slots=True)
+class Court:
+    id: str
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """A dated, scoped effect of one authority on another's rules (or on another's effect)."""
+
+    source: str  # the authority that causes it
+    id: str
+    kind: str
+    target_authority: str
+    target_rules: tuple[str, ...] | None
+    target_questions: tuple[str, ...] | None
+    target_effect: str | None
+    scope: Scope
+    window: Window
+    summary: str
+    citations: tuple[Citation, ...]
+    cited: tuple[CitedSource, ...]
+    confidence: str
+    location: Location
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
 class Authority:
     id: str
     title: str
@@ -279,6 +329,10 @@ class Authority:
     path: str
     location: Location
     sha256: str
+    court: Court | None = None
+    scopes: tuple[Scope, ...] = (Scope("nationwide"),)
+    effects: tuple[Effect, ...] = ()
+    supersedes: str | None = None
 
     @property
     def lens(self) -> str:
@@ -340,3 +394,7 @@ class Finding:
     policy_location: Location | None = None
     related_locations: list[tuple[Location, str]] = field(default_factory=list)
     trace: list[TraceStep] = field(default_factory=list)
+    #: Effects (injunctions, holdings, ...) on this finding's rule, with whether each is in force:
+    #: "yes" makes the finding unenforceable; "unknown" leaves it enforceable but says why not sure.
+    effects: list[tuple[Effect, InForce]] = field(default_factory=list)
+    enforceable_status: InForce = InForce.YES

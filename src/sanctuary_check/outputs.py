@@ -7,23 +7,25 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .render import RENDERERS, Style
+from .render import RENDERERS, Renderer, Style
 from .session import UsageError
 
 Output = tuple[str, str | None]  # (format name, file or None for standard output)
 
 
-def parse_formats(values: Iterable[str], default: str = "table") -> list[Output]:
+def parse_formats(
+    values: Iterable[str], default: str = "table", available: Mapping[str, Renderer] = RENDERERS
+) -> list[Output]:
     """``--format NAME[=FILE]`` values; at most one may go to standard output."""
     out: list[Output] = []
     for value in values:
         name, sep, target = value.partition("=")
-        if name not in RENDERERS:
-            raise UsageError(f"unknown format {name!r}; available: {', '.join(sorted(RENDERERS))}")
+        if name not in available:
+            raise UsageError(f"unknown format {name!r}; available: {', '.join(sorted(available))}")
         if sep and not target:
             raise UsageError(f"--format {value}: give a file name after '='")
         out.append((name, target or None))
@@ -71,10 +73,12 @@ def write_atomically(target: str, text: str) -> None:
 FILE_STYLE = Style(width=100, color=False, unicode=True)
 
 
-def emit(outputs: list[Output], report: dict[str, Any]) -> None:
+def emit(
+    outputs: list[Output], report: dict[str, Any], renderers: Mapping[str, Renderer] = RENDERERS
+) -> None:
     """Render the report in every chosen format, to standard output or to its file."""
     for name, target in outputs:
-        renderer = RENDERERS[name]
+        renderer = renderers[name]
         if target is None:
             sys.stdout.write(renderer(report, terminal_style()))
             sys.stdout.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .citations import cite_all
 from .conditions import compile_condition
 from .loading import Document, PathKey
 from .model import (
@@ -12,7 +13,9 @@ from .model import (
     Citation,
     Clause,
     ClauseState,
+    Court,
     Determination,
+    Effect,
     ExceptionAlt,
     ExceptionAtom,
     Location,
@@ -21,6 +24,7 @@ from .model import (
     Reading,
     Rule,
     SavingsClause,
+    Scope,
     ScopeEntry,
     Source,
     SourceRef,
@@ -234,6 +238,50 @@ def _citations(items: list[dict[str, Any]]) -> tuple[Citation, ...]:
     )
 
 
+def _scope(data: dict[str, Any]) -> Scope:
+    return Scope(
+        kind=data["kind"],
+        circuit=data.get("circuit"),
+        state=data.get("state"),
+        parties=tuple(data.get("parties", ())),
+        window=_window(data),
+    )
+
+
+def _effects(doc: Document, d: dict[str, Any], sources: dict[str, Source]) -> tuple[Effect, ...]:
+    out = []
+    for i, e in enumerate(d.get("effects", [])):
+        target = e["target"]
+        citations = _citations(e["citations"])
+        window = _window(e)
+        if window.effective_from is None:  # an effect starts with its authority unless dated
+            window = Window(
+                d.get("effective_from"),
+                window.effective_until,
+                window.first_known_in_force,
+                window.last_known_in_force,
+            )
+        out.append(
+            Effect(
+                source=d["id"],
+                id=e["id"],
+                kind=e["kind"],
+                target_authority=target["authority"],
+                target_rules=tuple(target["rules"]) if "rules" in target else None,
+                target_questions=tuple(target["questions"]) if "questions" in target else None,
+                target_effect=target.get("effect"),
+                scope=_scope(e["scope"]),
+                window=window,
+                summary=e["summary"],
+                citations=citations,
+                cited=tuple(cite_all(sources, citations)),
+                confidence=e["confidence"],
+                location=_loc(doc, ("effects", i)),
+            )
+        )
+    return tuple(out)
+
+
 def authority_from(doc: Document) -> Authority:
     """Build an :class:`Authority` from a document that passed schema and semantic checks."""
     d: dict[str, Any] = doc.data
@@ -265,6 +313,12 @@ def authority_from(doc: Document) -> Authority:
         )
         for i, r in enumerate(d["rules"])
     )
+    sources = _sources(doc, d["sources"])
+    raw_scope = d.get("scope", {"kind": "nationwide"})
+    scopes = (
+        tuple(_scope(s) for s in raw_scope) if isinstance(raw_scope, list) else (_scope(raw_scope),)
+    )
+    court = Court(d["court"]["id"], bool(d["court"]["published"])) if "court" in d else None
     return Authority(
         id=d["id"],
         title=d["title"],
@@ -277,10 +331,14 @@ def authority_from(doc: Document) -> Authority:
         window=_window(d),
         ended_by=d.get("ended_by"),
         confidence=d["confidence"],
-        sources=_sources(doc, d["sources"]),
+        sources=sources,
         outside_scope=scope,
         rules=rules,
         path=doc.path,
         location=_loc(doc, ("id",)),
         sha256=doc.sha256,
+        court=court,
+        scopes=scopes,
+        effects=_effects(doc, d, sources),
+        supersedes=d.get("supersedes"),
     )

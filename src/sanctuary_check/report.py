@@ -81,6 +81,21 @@ def finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
         "related_locations": [_loc(loc, role) for loc, role in f.related_locations],
         "rule_location": _loc(f.rule_location),
     }
+    out["enforceable_status"] = f.enforceable_status.value
+    out["effects"] = [
+        {
+            "authority": e.source,
+            "effect": e.id,
+            "kind": e.kind,
+            "summary": e.summary,
+            "scope": e.scope.describe(),
+            "in_force": state.value,
+            "confidence": e.confidence,
+            "citations": [_cite(c) for c in e.cited],
+            "location": _loc(e.location),
+        }
+        for e, state in f.effects
+    ]
     if f.verdict_if_in_force is not None:
         out["verdict_if_in_force"] = f.verdict_if_in_force.value
     if trace:
@@ -98,10 +113,13 @@ def _lens(entry: LensEntry | None, kind: str) -> dict[str, Any] | None:
         "verdict": entry.verdict.value,
         "authority": entry.authority,
         "enforceable": entry.enforceable,
+        "enforceable_status": entry.enforceable_status,
         "also": list(entry.also),
+        "why": entry.why,
     }
     if kind == "law":
         out["contested"] = entry.contested
+        out["sides"] = entry.sides
     return out
 
 
@@ -190,6 +208,9 @@ def authority_dict(st: AuthorityState) -> dict[str, Any]:
         "confidence": a.confidence,
         "questions": list(a.questions),
         "path": a.path,
+        "court": a.court.id if a.court else None,
+        "scope": [s.describe() for s in a.scopes],
+        "effects": [e.key for e in a.effects],
     }
 
 

@@ -28,6 +28,22 @@ def builtin_rules_dir() -> Path:
     raise FileNotFoundError("the built-in rules/ directory is missing from this installation")
 
 
+LEVELS = {"supreme": 3, "circuit": 2, "district": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class CourtInfo:
+    id: str
+    name: str
+    level: str  # supreme | circuit | district
+    under: str | None
+    states: tuple[str, ...]
+
+    @property
+    def rank(self) -> int:
+        return LEVELS[self.level]
+
+
 @dataclass(frozen=True, slots=True)
 class Registry:
     provisions: dict[str, str | None]  # key -> parent
@@ -35,9 +51,27 @@ class Registry:
     questions: dict[str, str]  # id -> title
     issuers: dict[str, str]
     information: dict[str, str]
+    courts: dict[str, CourtInfo]
 
     def parent(self, provision: str) -> str | None:
         return self.provisions.get(provision)
+
+    def circuit_of(self, state: str) -> str | None:
+        """The circuit whose courts hear appeals from a state's district courts."""
+        for court in self.courts.values():
+            if court.level == "circuit" and state in court.states:
+                return court.id
+        return None
+
+    def chain(self, court_id: str) -> list[str]:
+        """A court and every court above it, nearest first (stops on a cycle)."""
+        out: list[str] = []
+        current: str | None = court_id
+        while current is not None and current not in out:
+            out.append(current)
+            info = self.courts.get(current)
+            current = info.under if info else None
+        return out
 
 
 def _registry_file(name: str) -> dict[str, Any]:
@@ -56,6 +90,10 @@ def registry() -> Registry:
         questions={k: v["title"] for k, v in _registry_file("questions").items()},
         issuers={k: v["name"] for k, v in _registry_file("issuers").items()},
         information={k: v["title"] for k, v in _registry_file("information").items()},
+        courts={
+            k: CourtInfo(k, v["name"], v["level"], v.get("under"), tuple(v.get("states", ())))
+            for k, v in _registry_file("courts").items()
+        },
     )
 
 

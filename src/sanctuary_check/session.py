@@ -15,7 +15,7 @@ from typing import Any
 from .engine import Options, PolicyResult, authority_states, evaluate_policy
 from .hierarchy import AuthorityState
 from .inputs import expand, load_policy
-from .model import Authority
+from .model import Authority, Effect
 from .report import RunInput, build
 from .ruleset import Registry, RuleSet, load_ruleset, registry
 from .timeline import DateError, parse_day
@@ -34,6 +34,11 @@ class Session:
     states: list[AuthorityState]
     registry: Registry
     questions: frozenset[str] | None
+
+    @property
+    def effects(self) -> list[Effect]:
+        """Effects of every loaded authority, selected or not."""
+        return [e for a in self.ruleset.authorities for e in a.effects]
 
     @property
     def rule_errors(self) -> list[Problem]:
@@ -101,7 +106,9 @@ def evaluate_inputs(
             out.errors.extend(p for p in found if p.severity == "error")
             continue
         out.warnings[policy.path] = [p for p in found if p.severity == "warning"]
-        out.results.append(evaluate_policy(policy, session.states, session.registry, options))
+        out.results.append(
+            evaluate_policy(policy, session.states, session.registry, options, session.effects)
+        )
     return out
 
 

@@ -141,3 +141,34 @@ def _end_state(window: Window, as_of: dt.date, what: str) -> WindowState:
         InForce.UNKNOWN,
         f"{as_of.isoformat()} falls inside {raw}, when {what} ended; the source gives no exact day",
     )
+
+
+def change_days(raw: str | None, role: str) -> list[dt.date]:
+    """The days on which a boundary can change a three-valued answer.
+
+    ``role`` is how the date is used: ``start`` (effective_from), ``end`` (effective_until),
+    ``event`` (a dated event compared with on_or_before), ``first_known`` or ``last_known``.
+    An imprecise date changes answers twice: where it may begin and where it surely has.
+    """
+    if raw is None or raw == "unknown":
+        return []
+    p = parse_partial(raw)
+    if role in ("start", "end", "event"):
+        return sorted({p.first, p.last})
+    if role == "first_known":
+        return [p.last]
+    if role == "last_known":
+        return [p.first + dt.timedelta(days=1)]
+    raise ValueError(role)
+
+
+def window_days(window: Window) -> list[dt.date]:
+    """Every day on which a window's three-valued state can change."""
+    return sorted(
+        {
+            *change_days(window.effective_from, "start"),
+            *change_days(window.effective_until, "end"),
+            *change_days(window.first_known_in_force, "first_known"),
+            *change_days(window.last_known_in_force, "last_known"),
+        }
+    )

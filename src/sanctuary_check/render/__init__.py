@@ -8,15 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import diff as diff_format
 from . import json as json_format
 from . import table
 from .style import Style
 
-__all__ = ["RENDERERS", "Renderer", "Style"]
+__all__ = ["DIFF_RENDERERS", "RENDERERS", "Renderer", "Style"]
 
 Renderer = Callable[[dict[str, Any], Style], str]
 
 RENDERERS: dict[str, Renderer] = {
     "table": table.render,
+    "json": json_format.render,
+}
+
+#: Renderers for `diff` output (its own data shape, see diff.py).
+DIFF_RENDERERS: dict[str, Renderer] = {
+    "table": diff_format.render,
     "json": json_format.render,
 }

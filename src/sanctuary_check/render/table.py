@@ -11,6 +11,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -38,6 +39,7 @@ _COLOURS = {
 }
 PROVISION_WIDTH = 29
 PROJECTION_MARK = "*"
+UNENFORCEABLE_MARK = "!"
 
 
 def _glyph(verdict: str | None, style: Style) -> str:
@@ -59,6 +61,22 @@ def _loc(loc: dict[str, Any] | None) -> str:
     return f"{one_line(loc['path'])}:{loc['line']}:{loc['column']}"
 
 
+def _lens_note(policy: dict[str, Any], lens: str) -> str:
+    """' (not enforceable)' when every entry carrying the lens's worst verdict is unenforceable."""
+    worst = policy["verdicts"][lens]
+    entries = [
+        e[lens]
+        for per_q in policy["provisions"].values()
+        for e in per_q.values()
+        if e[lens] is not None and e[lens]["verdict"] == worst
+    ]
+    if worst == "conflict" and entries and not any(e["enforceable"] for e in entries):
+        return " (not enforceable here)"
+    if any(e.get("contested") for e in entries):
+        return " (contested)"
+    return ""
+
+
 def _header(policy: dict[str, Any], report: dict[str, Any], style: Style) -> list[RenderableType]:
     j = policy["jurisdiction"]
     title = Text()
@@ -75,8 +93,10 @@ def _header(policy: dict[str, Any], report: dict[str, Any], style: Style) -> lis
     )
     overall = Text("Law lens: ")
     overall.append_text(verdict_text(policy["verdicts"]["law"], style))
+    overall.append(_lens_note(policy, "law"), style="yellow")
     overall.append("   Enforcement lens: ")
     overall.append_text(verdict_text(policy["verdicts"]["enforcement"], style))
+    overall.append(_lens_note(policy, "enforcement"), style="yellow")
     return [title, sub, overall]
 
 
@@ -109,9 +129,14 @@ def _authority_line(report: dict[str, Any]) -> list[RenderableType]:
     return lines
 
 
+def _fits(table: Table, width: int) -> bool:
+    console = Console(width=10_000, file=io.StringIO(), color_system=None)
+    return Measurement.get(console, console.options, table).maximum <= width
+
+
 def _grid(
     policy: dict[str, Any], report: dict[str, Any], question: str, style: Style
-) -> RenderableType:
+) -> list[RenderableType]:
     findings = [f for f in policy["findings"] if f["question"] == question]
     authorities = [
         a["id"] for a in report["authorities"] if any(f["authority"] == a["id"] for f in findings)
@@ -120,46 +145,60 @@ def _grid(
     for f in findings:
         if f["provision"] not in provisions:
             provisions.append(f["provision"])
-    cell: dict[tuple[str, str], dict[str, Any]] = {
-        (f["provision"], f["authority"]): f for f in findings
-    }
-    col_width = max([len(a) for a in authorities] + [len("X not_applicable*")]) + 2
-    wide_enough = PROVISION_WIDTH + 2 + len(authorities) * (col_width + 1) <= style.width
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
-    if wide_enough:
+    cell = {(f["provision"], f["authority"]): f for f in findings}
+
+    def new_table() -> Table:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
         table.add_column("provision", no_wrap=True, min_width=PROVISION_WIDTH)
-        for a in authorities:
-            table.add_column(one_line(a), no_wrap=True)
-        for p in provisions:
-            row: list[Text] = [Text(one_line(p))]
-            for a in authorities:
-                f = cell.get((p, a))
-                row.append(_cell(f, style))
-            table.add_row(*row)
-    else:
-        # Many authorities: they become rows, grouped under each provision.
-        table.add_column("provision", no_wrap=True, min_width=PROVISION_WIDTH)
-        table.add_column("authority", no_wrap=True)
-        table.add_column("verdict", no_wrap=True)
-        for p in provisions:
-            first = True
-            for a in authorities:
-                f = cell.get((p, a))
-                table.add_row(
-                    Text(one_line(p) if first else ""), Text(one_line(a)), _cell(f, style)
-                )
-                first = False
-    return table
+        return table
+
+    words = new_table()
+    for a in authorities:
+        words.add_column(one_line(a), no_wrap=True)
+    for p in provisions:
+        words.add_row(Text(one_line(p)), *(_cell(cell.get((p, a)), style) for a in authorities))
+    if _fits(words, style.width):
+        return [words]
+    # Many authorities: glyph-only columns, numbered, with the numbers spelled out below.
+    glyphs = new_table()
+    for i in range(len(authorities)):
+        glyphs.add_column(str(i + 1), no_wrap=True, justify="center")
+    for p in provisions:
+        glyphs.add_row(
+            Text(one_line(p)),
+            *(_cell(cell.get((p, a)), style, glyph_only=True) for a in authorities),
+        )
+    if _fits(glyphs, style.width):
+        key = Text(
+            "  ".join(f"{i + 1} {one_line(a)}" for i, a in enumerate(authorities)), style="dim"
+        )
+        return [glyphs, key]
+    # Too many even for glyphs: authorities become rows, grouped under each provision.
+    rows = new_table()
+    rows.add_column("authority", no_wrap=True)
+    rows.add_column("verdict", no_wrap=True)
+    for p in provisions:
+        for i, a in enumerate(authorities):
+            rows.add_row(
+                Text(one_line(p) if i == 0 else ""),
+                Text(one_line(a)),
+                _cell(cell.get((p, a)), style),
+            )
+    return [rows]
 
 
-def _cell(f: dict[str, Any] | None, style: Style) -> Text:
+def _cell(f: dict[str, Any] | None, style: Style, *, glyph_only: bool = False) -> Text:
     if f is None:
         return Text("")
     mark = PROJECTION_MARK if f["projection"] and f["verdict"] in ("conflict", "compliant") else ""
+    if not f.get("enforceable", True):
+        mark += UNENFORCEABLE_MARK
+    if glyph_only:
+        return Text(_glyph(f["verdict"], style) + mark, style=_COLOURS[f["verdict"]])
     return verdict_text(f["verdict"], style, mark)
 
 
-def _legend(style: Style) -> Text:
+def _legend(style: Style, effects: bool = False) -> Text:
     t = Text()
     for v in ("conflict", "compliant", "unknown", "not_applicable"):
         t.append_text(verdict_text(v, style))
@@ -169,7 +208,45 @@ def _legend(style: Style) -> Text:
         "no recorded determination of that authority cites this provision.",
         style="dim",
     )
+    if effects:
+        t.append(
+            f"\n{UNENFORCEABLE_MARK} not enforceable here: an effect in force (an injunction, a "
+            "holding) stops it; see Effects.",
+            style="dim",
+        )
     return t
+
+
+def _effects(policy: dict[str, Any]) -> list[RenderableType]:
+    """Effects in force here, once each, with what they reach."""
+    seen: dict[tuple[str, str], tuple[dict[str, Any], list[str]]] = {}
+    for f in policy["findings"]:
+        for e in f.get("effects", []):
+            key = (e["authority"], e["effect"])
+            entry = seen.setdefault(key, (e, []))
+            if f["authority"] not in entry[1]:
+                entry[1].append(f["authority"])
+    if not seen:
+        return []
+    out: list[RenderableType] = [Text(""), Text("Effects in force here", style="bold")]
+    for (source, ident), (e, targets) in seen.items():
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column(ratio=1)
+        head = Text(f"{one_line(source)}/{one_line(ident)}", style="bold")
+        head.append(
+            f" ({one_line(e['kind']).replace('_', ' ')} on {', '.join(map(one_line, targets))}; "
+            f"{one_line(e['scope'])}; confidence {e['confidence']}"
+            + ("; in force? unknown" if e["in_force"] == "unknown" else "")
+            + ")",
+            style="default",
+        )
+        grid.add_row("", head)
+        grid.add_row("", Text(one_line(e["summary"])))
+        for line in _citation_lines(e["citations"]):
+            grid.add_row("", Text("cites " + line, style="dim"))
+        out.append(grid)
+    return out
 
 
 def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
@@ -196,6 +273,8 @@ def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
         )
         if f["spun_only"]:
             head.append(dot + "only low-reliability evidence", style="yellow")
+        if not f.get("enforceable", True):
+            head.append(dot + "not enforceable here", style="yellow")
         out.append(head)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=2)
@@ -399,11 +478,12 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
         for q in questions:
             out.append(Text(""))
             out.append(Text(f"Question {one_line(q)}", style="bold"))
-            out.append(_grid(policy, report, q, style))
+            out.extend(_grid(policy, report, q, style))
         out.append(Text(""))
-        out.append(_legend(style))
+        out.append(_legend(style, any(not f["enforceable"] for f in policy["findings"])))
         out.append(Text(""))
         out.extend(_conflicts(policy, style))
+        out.extend(_effects(policy))
         out.extend(_other_traces(policy, style))
         out.append(Text(""))
         out.extend(_by_authority(policy, report, style))
