@@ -151,3 +151,77 @@ def test_duplicate_authority_id_across_rule_sets_is_an_error(tmp_path: Path) -> 
     rs = load_ruleset([tmp_path])
     assert [p.code for p in rs.problems] == ["duplicate-authority"]
     assert [a.id for a in rs.authorities].count("usc-8-1373") == 1
+
+
+def test_overlapping_states_of_one_clause(tmp_path: Path) -> None:
+    text = GOOD.format(id="town").replace(
+        "    confidence: high\n",
+        "    confidence: high\n    states:\n"
+        '      - {effective_from: "2001-01-01", effective_until: "2005-01-01"}\n'
+        '      - {effective_from: "2004-01-01"}\n',
+    )
+    got = _problems(_write(tmp_path, text))
+    assert (15, 9, "overlapping-states") in got, got
+    fixed = text.replace('effective_from: "2004-01-01"', 'effective_from: "2005-01-01"')
+    assert _problems(_write(tmp_path, fixed)) == []
+
+
+RULE = """\
+id: tst-2001-{slug}
+title: T
+kind: court_ruling
+issuer: tst
+citation: T
+effective_from: "2001-01-01"
+court: {{id: {court}, published: true}}
+scope: {{kind: parties, parties: [town]}}
+status: holding
+standard: all_decided
+questions: [sec-1373]
+confidence: high
+sources:
+  - {{id: op, kind: instrument, title: Op, read: full}}
+  - {{id: ev, kind: evidence, url: "https://example.org", quality: court, read: full}}
+rules: []
+effects:
+  - id: e1
+    kind: injunction
+    target: {target}
+    scope: {{kind: parties, parties: [town]}}
+    summary: S
+    citations: [{{instrument: op, section: "1", evidence: [ev]}}]
+    confidence: high
+"""
+
+
+@pytest.mark.parametrize(
+    ("court", "target", "code"),
+    [
+        ("edpa", "{authority: no-such-authority}", "undefined-authority"),
+        ("edpa", "{authority: usc-8-1373, rules: [no-such-rule]}", "undefined-rule"),
+        ("edpa", "{authority: usc-8-1373, effect: no-such-effect}", "undefined-effect"),
+        ("no-such-court", "{authority: usc-8-1373}", "unknown-court"),
+    ],
+)
+def test_rule_set_hygiene(tmp_path: Path, court: str, target: str, code: str) -> None:
+    slug = code.replace("-", "")
+    (tmp_path / f"tst-2001-{slug}.yaml").write_text(
+        RULE.format(slug=slug, court=court, target=target)
+    )
+    rs = load_ruleset([tmp_path])
+    errors = [p for p in rs.problems if p.severity == "error"]
+    assert [p.code for p in errors] == [code]
+    assert errors[0].path.endswith(f"tst-2001-{slug}.yaml") and errors[0].line > 1
+
+
+def test_court_chains_without_cycles() -> None:
+    from sanctuary_check.ruleset import CourtInfo, Registry, court_problems
+
+    reg = registry()
+    assert court_problems(reg) == []
+    looped = dict(reg.courts)
+    looped["scotus"] = CourtInfo("scotus", "S", "supreme", "edpa", ())
+    bad = Registry(
+        reg.provisions, reg.provision_titles, reg.questions, reg.issuers, reg.information, looped
+    )
+    assert "court-cycle" in {p.code for p in court_problems(bad)}

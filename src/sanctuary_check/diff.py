@@ -49,6 +49,8 @@ class Event:
             return False
         if self.kind == "determination":
             return "projection" in change["fields"]
+        if self.kind.startswith("effect-") and "enforceable" not in change["fields"]:
+            return False
         if not self.authorities:
             return True
         if "lens" in change:
@@ -99,7 +101,10 @@ def authority_events(authority: Authority) -> list[Event]:
 
 
 def effect_events(effect: Effect) -> list[Event]:
-    what = f"{effect.key} ({effect.kind.replace('_', ' ')} on {effect.target_authority})"
+    what = (
+        f"{effect.key} ({effect.kind.replace('_', ' ')} on {effect.target_authority}, "
+        f"{effect.scope.describe()}, confidence {effect.confidence})"
+    )
     ids = (effect.target_authority, effect.source)
     return list(_window_events(effect.window, "effect", effect.key, what, ids))
 
@@ -234,11 +239,12 @@ def _finding_changes(a: Snapshot, b: Snapshot) -> list[dict[str, Any]]:
         before, after = a.findings.get(key), b.findings.get(key)
         if before != after:
             authority, question, provision = key
-            fields = [
-                f
-                for f in ("verdict", "enforceable", "projection")
-                if (before or {}).get(f) != (after or {}).get(f)
-            ]
+            if before is None or after is None:  # the authority came into or went out of force
+                fields = ["added" if before is None else "removed"]
+            else:
+                fields = [
+                    f for f in ("verdict", "enforceable", "projection") if before[f] != after[f]
+                ]
             out.append(
                 {
                     "authority": authority,

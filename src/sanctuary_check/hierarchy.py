@@ -243,17 +243,22 @@ def _law(
         why = "the statute's text (no binding ruling reads this provision)"
     else:
         return None
-    # Only appellate readings from elsewhere make a provision contested; a district court
-    # elsewhere binds nobody here and splits nothing.
-    others = [
-        f
-        for f in rulings
-        if f is not lead
-        and not binds(auth(f), policy, reg, as_of)
-        and _court_rank(auth(f), reg) >= 2
-    ]
+    # Only appellate readings from elsewhere make a provision contested (a district court
+    # elsewhere binds nobody here and splits nothing), each circuit by its controlling reading:
+    # its earliest published panel.
+    elsewhere: dict[str, Finding] = {}
+    for f in rulings:
+        a = auth(f)
+        if f is lead or binds(a, policy, reg, as_of) or _court_rank(a, reg) < 2 or not a.court:
+            continue
+        current = elsewhere.get(a.court.id)
+        if current is None or (a.window.effective_from or "") < (
+            auth(current).window.effective_from or ""
+        ):
+            elsewhere[a.court.id] = f
     sides: dict[str, list[str]] = {}
-    for f in [lead, *others]:
+    readings = ([lead] if auth(lead).kind == "court_ruling" else []) + list(elsewhere.values())
+    for f in readings:
         if f.verdict in DECIDED:
             sides.setdefault(f.verdict.value, []).append(f.authority)
     return LensEntry(

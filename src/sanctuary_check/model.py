@@ -333,6 +333,11 @@ class Authority:
     scopes: tuple[Scope, ...] = (Scope("nationwide"),)
     effects: tuple[Effect, ...] = ()
     supersedes: str | None = None
+    #: Where top-level keys (court, ended_by, supersedes, ...) stand, for messages.
+    key_locations: dict[str, Location] = field(default_factory=dict)
+
+    def where(self, key: str) -> Location:
+        return self.key_locations.get(key, self.location)
 
     @property
     def lens(self) -> str:

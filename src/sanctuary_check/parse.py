@@ -341,4 +341,5 @@ def authority_from(doc: Document) -> Authority:
         scopes=scopes,
         effects=_effects(doc, d, sources),
         supersedes=d.get("supersedes"),
+        key_locations={k: _loc(doc, (k,)) for k in d},
     )

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from .loading import load_file
-from .model import Authority
+from .model import Authority, Location
 from .parse import authority_from
+from .timeline import windows_overlap
 from .validation import Problem, check_file
 
 REGISTRY_DIR = "_registry"
@@ -138,6 +139,124 @@ def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Pro
     return authority_from(doc), problems
 
 
+def _problem_at(location: Location, message: str, code: str) -> Problem:
+    return Problem(location.path, location.line, location.column, "error", message, code)
+
+
+def court_problems(reg: Registry) -> list[Problem]:
+    """The court registry: every `under` names a court, and no chain loops."""
+    out = []
+    where = f"rules/{REGISTRY_DIR}/courts.yaml"
+    for court in reg.courts.values():
+        if court.under is not None and court.under not in reg.courts:
+            out.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "error",
+                    f"court {court.id} sits under {court.under!r}, which is not a court",
+                    "unknown-court",
+                )
+            )
+        chain = reg.chain(court.id)
+        last = reg.courts.get(chain[-1])
+        if last is not None and last.under is not None and last.under in chain:
+            out.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "error",
+                    f"the court chain from {court.id} loops: {' > '.join(chain)}",
+                    "court-cycle",
+                )
+            )
+    return out
+
+
+def ruleset_problems(authorities: list[Authority], reg: Registry) -> list[Problem]:
+    """What no single rule file can check: references between authorities, and courts."""
+    out: list[Problem] = []
+    by_id = {a.id: a for a in authorities}
+    for a in authorities:
+        if a.court is not None and a.court.id not in reg.courts:
+            out.append(
+                _problem_at(
+                    a.where("court"),
+                    f"{a.id}: court {a.court.id!r} is not in rules/{REGISTRY_DIR}/courts.yaml",
+                    "unknown-court",
+                )
+            )
+        if a.ended_by is not None and a.ended_by not in by_id:
+            out.append(
+                _problem_at(
+                    a.where("ended_by"),
+                    f"{a.id}: ended_by names {a.ended_by!r}, which is not a loaded authority",
+                    "undefined-authority",
+                )
+            )
+        if a.supersedes is not None:
+            old = by_id.get(a.supersedes)
+            if old is None:
+                out.append(
+                    _problem_at(
+                        a.where("supersedes"),
+                        f"{a.id}: supersedes {a.supersedes!r}, which is not a loaded authority",
+                        "undefined-authority",
+                    )
+                )
+            elif windows_overlap(old.window, a.window):
+                out.append(
+                    _problem_at(
+                        a.where("supersedes"),
+                        f"{a.id} supersedes {old.id}, but their windows overlap",
+                        "overlapping-versions",
+                    )
+                )
+        for e in a.effects:
+            target = by_id.get(e.target_authority)
+            if target is None:
+                out.append(
+                    _problem_at(
+                        e.location,
+                        f"effect {e.key} targets "
+                        f"{e.target_authority!r}, which is not a loaded authority",
+                        "undefined-authority",
+                    )
+                )
+                continue
+            known = {r.id for r in target.rules}
+            for rule in e.target_rules or ():
+                if rule not in known:
+                    out.append(
+                        _problem_at(
+                            e.location,
+                            f"effect {e.key}: {target.id} has no rule {rule!r}",
+                            "undefined-rule",
+                        )
+                    )
+            if e.target_effect is not None and e.target_effect not in {
+                x.id for x in target.effects
+            }:
+                out.append(
+                    _problem_at(
+                        e.location,
+                        f"effect {e.key}: {target.id} has no effect {e.target_effect!r}",
+                        "undefined-effect",
+                    )
+                )
+            if e.scope.kind == "circuit" and e.scope.circuit not in reg.courts:
+                out.append(
+                    _problem_at(
+                        e.location,
+                        f"effect {e.key}: scope circuit {e.scope.circuit!r} is not a court",
+                        "unknown-court",
+                    )
+                )
+    return out
+
+
 def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
     """The built-in authorities plus those under each extra path (file or directory)."""
     rs = RuleSet()
@@ -179,4 +298,7 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
             rs.files.append(display)
             rs.digest.update(display.encode() + b"\0" + authority.sha256.encode() + b"\0")
     rs.authorities.sort(key=lambda a: (a.window.effective_from or "", a.id))
+    reg = registry()
+    rs.problems.extend(court_problems(reg))
+    rs.problems.extend(ruleset_problems(rs.authorities, reg))
     return rs

@@ -172,3 +172,22 @@ def window_days(window: Window) -> list[dt.date]:
             *change_days(window.last_known_in_force, "last_known"),
         }
     )
+
+
+def windows_overlap(a: Window, b: Window) -> bool:
+    """Whether two half-open windows certainly share a day (unknown boundaries share none)."""
+
+    def lo(w: Window) -> dt.date | None:
+        raw = w.effective_from
+        return parse_partial(raw).last if raw and raw != "unknown" else None
+
+    def hi(w: Window) -> dt.date | None:
+        raw = w.effective_until
+        if raw is None:
+            return dt.date.max
+        return parse_partial(raw).first if raw != "unknown" else None
+
+    start_a, start_b, end_a, end_b = lo(a), lo(b), hi(a), hi(b)
+    if start_a is None or start_b is None or end_a is None or end_b is None:
+        return False
+    return max(start_a, start_b) < min(end_a, end_b)

@@ -14,8 +14,9 @@ from typing import Any, Literal
 from jsonschema.exceptions import ValidationError
 
 from .loading import Document, LoadError, Mark, PathKey, load_file
+from .model import Window
 from .schemas import SchemaName, validator
-from .timeline import DateError, parse_partial
+from .timeline import DateError, parse_partial, windows_overlap
 
 Severity = Literal["error", "warning"]
 
@@ -235,6 +236,25 @@ def _window_order(doc: Document, where: PathKey, node: dict[str, Any]) -> Iterat
         )
 
 
+def _overlapping_states(doc: Document, where: PathKey, states: list[Any]) -> Iterator[Problem]:
+    """Two dated states of one clause that are certainly in force on the same day."""
+    windows = [Window(st.get("effective_from"), st.get("effective_until")) for st in states]
+    for j, w in enumerate(windows):
+        for k in range(j):
+            try:
+                overlap = windows_overlap(windows[k], w)
+            except DateError:
+                continue
+            if overlap:
+                yield _problem(
+                    doc,
+                    (*where, j),
+                    f"{dotted((*where, j))} overlaps state {k + 1}: a clause has one state at a "
+                    "time (end the earlier one where the later one begins)",
+                    "overlapping-states",
+                )
+
+
 def _section_confirmed(
     doc: Document, where: PathKey, ref: dict[str, Any], unconfirmed: Iterable[str]
 ) -> Iterator[Problem]:
@@ -436,6 +456,7 @@ def policy_problems(doc: Document) -> list[Problem]:
                 refs.citation((*cw, "practice", "source"), pr["source"])
                 need_det((*cw, "practice", "derived_from"), pr.get("derived_from"))
             need_det((*cw, "derived_from"), clause.get("derived_from"))
+            problems.extend(_overlapping_states(doc, (*cw, "states"), clause.get("states", [])))
             for j, st in enumerate(clause.get("states", [])):
                 problems.extend(_window_order(doc, (*cw, "states", j), st))
                 if "source" in st:
@@ -455,7 +476,9 @@ def policy_problems(doc: Document) -> list[Problem]:
             )
             if "source" in reading:
                 refs.citation(("savings_clauses", i, "readings", j, "source"), reading["source"])
-        for j, st in enumerate(sc.get("states", [])):
+        states = sc.get("states", [])
+        problems.extend(_overlapping_states(doc, ("savings_clauses", i, "states"), states))
+        for j, st in enumerate(states):
             problems.extend(_window_order(doc, ("savings_clauses", i, "states", j), st))
     for i, ident in enumerate(data.get("savings_clauses_reviewed", [])):
         rw: PathKey = ("savings_clauses_reviewed", i)

@@ -1,0 +1,219 @@
+"""diff across dates, versions and reports: attribution to dated events, and its laws."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, ROOT
+from sanctuary_check.cli import app
+from sanctuary_check.diff import all_events, diff_dates, snapshot
+from sanctuary_check.engine import Options, authority_states, evaluate_policy
+from sanctuary_check.inputs import load_policy
+from sanctuary_check.ruleset import load_ruleset, registry
+
+runner = CliRunner()
+PHILADELPHIA = "policies/philadelphia.yaml"
+KEYSTONE = str(FIXTURES / "policies" / "keystone-town.yaml")
+SAVINGS = str(FIXTURES / "policies" / "savings-reading-town.yaml")
+
+
+def _diff(*args: str) -> dict[str, Any]:
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = runner.invoke(app, ["diff", *args, "--format", "json"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def _change(d: dict[str, Any], provision: str, lens: str) -> dict[str, Any]:
+    (c,) = [x for x in d["changes"] if x["provision"] == provision and x["lens"] == lens]
+    return c
+
+
+@pytest.mark.parametrize("provision", ["release_notification", "victim_witness_status_sharing"])
+def test_doj_letter_turns_philadelphia_to_conflict_in_the_enforcement_lens(provision: str) -> None:
+    d = _diff(PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31")
+    c = _change(d, provision, "enforcement")
+    assert c["before"]["verdict"] != "conflict"
+    assert c["after"] == {
+        "verdict": "conflict",
+        "authority": "doj-2017-10-11",
+        "enforceable": "yes",
+        "contested": False,
+    }
+    assert any(
+        e["kind"] == "authority-start"
+        and e["ref"] == "doj-2017-10-11"
+        and e["date"] == "2017-10-11"
+        for e in c["events"]
+    )
+
+
+def test_edpa_effects_reach_philadelphia_with_their_confidence() -> None:
+    d = _diff(PHILADELPHIA, "--from", "2017-10-31", "--to", "2018-06-30")
+    law = _change(d, "victim_witness_status_sharing", "law")
+    assert law["fields"] == ["enforceable"]
+    assert law["before"]["enforceable"] == "yes" and law["after"]["enforceable"] == "no"
+    (event,) = law["events"]
+    assert event["ref"] == "edpa-2018-06-06/1373-unconstitutional"
+    assert "confidence medium" in event["text"] and event["date"] == "2018-06-06"
+    enforcement = _change(d, "release_notification", "enforcement")
+    refs = {e["ref"] for e in enforcement["events"]}
+    assert "edpa-2017-11-15/fy2017-jag-injunction" in refs
+    assert any("confidence" in e["text"] for e in enforcement["events"])
+
+
+def test_a_non_party_town_in_the_same_circuit_is_unaffected() -> None:
+    d = _diff(KEYSTONE, "--from", "2017-10-31", "--to", "2018-06-30")
+    everything = d["changes"] + d["finding_changes"]
+    assert everything  # DOJ's position still changes (it is no longer known to be in force)
+    assert all((c["after"] or {}).get("enforceable") in (None, "yes") for c in everything)
+    effect_refs = {
+        "edpa-2017-11-15/fy2017-jag-injunction",
+        "edpa-2018-06-06/1373-unconstitutional",
+        "edpa-2018-06-06/permanent-injunction",
+    }
+    assert not any(e["ref"] in effect_refs for c in everything for e in c["events"])
+
+
+def test_a_savings_reading_moves_conflict_to_compliant_with_no_provision_change() -> None:
+    before = _diff(SAVINGS, "--from", "2017-11-16", "--to", "2017-11-16")
+    assert before["changes"] == []
+    d = _diff(
+        SAVINGS, "--from", "2017-11-16", "--to", "2017-11-17", "--authority", "doj-2017-10-11"
+    )
+    c = _change(d, "status_inquiry", "enforcement")
+    assert (c["before"]["verdict"], c["after"]["verdict"]) == ("conflict", "compliant")
+    assert [e["kind"] for e in c["events"]] == ["savings-reading"]
+    assert "doj-2017-10-11 reads savings clause follow-federal-law" in c["events"][0]["text"]
+
+
+def test_steps_show_a_flip_that_flips_back() -> None:
+    # The FY2017 injunction starts; DOJ's position stops being known in force; both are steps.
+    d = _diff(PHILADELPHIA, "--from", "2017-10-31", "--to", "2018-06-30", "--steps")
+    dates = [s["date"] for s in d["steps"]]
+    assert "2017-11-15" in dates and "2018-06-07" in dates
+    assert dates == sorted(dates)
+
+
+def test_policies_and_reports(tmp_path: Path) -> None:
+    new = tmp_path / "philadelphia.yaml"
+    new.write_text(
+        (ROOT / PHILADELPHIA)
+        .read_text()
+        .replace(
+            "  victim_witness_status_sharing:\n    stance: prohibited",
+            "  victim_witness_status_sharing:\n    stance: permitted",
+        )
+    )
+    d = _diff("--policies", PHILADELPHIA, str(new), "--as-of", "2017-10-31")
+    c = _change(d, "victim_witness_status_sharing", "enforcement")
+    assert c["after"]["verdict"] == "compliant"
+    assert c["events"][0]["text"] == "provisions.victim_witness_status_sharing changed"
+    reports = []
+    for path in (ROOT / PHILADELPHIA, new):
+        out = tmp_path / f"{len(reports)}.json"
+        result = runner.invoke(
+            app, ["evaluate", str(path), "--as-of", "2017-10-31", "--format", f"json={out}"]
+        )
+        assert result.exit_code in (0, 1)
+        reports.append(str(out))
+    d = _diff("--reports", *reports)
+    c = next(x for x in d["changes"] if x["provision"] == "victim_witness_status_sharing")
+    assert any("policy file changed" in e["text"] for e in c["events"])
+    assert not any("rule set changed" in e["text"] for e in c["events"])
+
+
+def test_exit_code_and_bad_usage(tmp_path: Path) -> None:
+    del tmp_path
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        changed = runner.invoke(
+            app, ["diff", PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31", "--exit-code"]
+        )
+        same = runner.invoke(
+            app, ["diff", PHILADELPHIA, "--from", "2017-10-31", "--to", "2017-10-31", "--exit-code"]
+        )
+        bad = runner.invoke(app, ["diff", PHILADELPHIA, "--from", "2017-10"])
+        neither = runner.invoke(app, ["diff"])
+    finally:
+        os.chdir(cwd)
+    assert changed.exit_code == 1
+    assert same.exit_code == 0 and "No verdict" in same.stdout
+    assert bad.exit_code == 2 and neither.exit_code == 2
+
+
+# --- laws of diff ----------------------------------------------------------------------------
+
+RULESET = load_ruleset([])
+EFFECTS = [e for a in RULESET.authorities for e in a.effects]
+POLICIES = [
+    ROOT / PHILADELPHIA,
+    Path(KEYSTONE),
+    Path(SAVINGS),
+    FIXTURES / "policies" / "dated-city.yaml",
+]
+days = st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2027, 12, 31))
+
+
+def _states(day: dt.date):  # type: ignore[no-untyped-def]
+    return authority_states(RULESET.authorities, day)
+
+
+def _policy(i: int):  # type: ignore[no-untyped-def]
+    policy, problems = load_policy(POLICIES[i], str(POLICIES[i]))
+    assert policy is not None, problems
+    return policy
+
+
+def _snap(policy, day: dt.date):  # type: ignore[no-untyped-def]
+    result = evaluate_policy(policy, _states(day), registry(), Options(day), EFFECTS)
+    snap = snapshot(result)
+    return snap.lenses, snap.findings
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, len(POLICIES) - 1), days, days)
+def test_no_event_between_two_dates_means_the_same_findings(i: int, a: dt.date, b: dt.date) -> None:
+    policy = _policy(i)
+    lo, hi = min(a, b), max(a, b)
+    event_days = {e.day for e in all_events(policy, _states(lo), EFFECTS)}
+    if any(lo < d <= hi for d in event_days):
+        return
+    assert _snap(policy, lo) == _snap(policy, hi)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, len(POLICIES) - 1), days)
+def test_diff_of_a_date_with_itself_is_empty(i: int, a: dt.date) -> None:
+    d = diff_dates(_policy(i), _states, registry(), EFFECTS, a, a)
+    assert d.changes == [] and d.finding_changes == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, len(POLICIES) - 1), days, days)
+def test_diff_backwards_lists_the_same_changes_reversed(i: int, a: dt.date, b: dt.date) -> None:
+    policy = _policy(i)
+    forward = diff_dates(policy, _states, registry(), EFFECTS, a, b)
+    backward = diff_dates(policy, _states, registry(), EFFECTS, b, a)
+
+    def key(c: dict[str, Any]) -> tuple[Any, ...]:
+        return (c.get("lens"), c.get("authority"), c["question"], c["provision"])
+
+    fwd = {key(c): (c["before"], c["after"]) for c in forward.changes + forward.finding_changes}
+    bwd = {key(c): (c["after"], c["before"]) for c in backward.changes + backward.finding_changes}
+    assert fwd == bwd

@@ -1,0 +1,99 @@
+"""Court chains, binding and precedence in the law lens, on made-up rulings and towns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pytest
+
+from conftest import FIXTURES, fixture_authority
+from sanctuary_check.engine import Options, PolicyResult, authority_states, evaluate_policy
+from sanctuary_check.inputs import load_policy
+from sanctuary_check.ruleset import load_rule_file, registry
+
+COURTS = FIXTURES / "courts"
+DAY = dt.date(2020, 1, 1)
+
+
+def _rulings() -> list:  # type: ignore[type-arg]
+    out = [fixture_authority()]  # a statute: the baseline
+    for path in sorted((COURTS / "rules").glob("*.yaml")):
+        authority, problems = load_rule_file(path, path.name)
+        assert authority is not None, [str(p) for p in problems]
+        out.append(authority)
+    return out
+
+
+def _evaluate(town: str, day: dt.date = DAY) -> PolicyResult:
+    path = COURTS / "policies" / f"{town}.yaml"
+    policy, problems = load_policy(path, str(path))
+    assert policy is not None, [str(p) for p in problems]
+    authorities = _rulings()
+    return evaluate_policy(policy, authority_states(authorities, day), registry(), Options(day))
+
+
+def _law(result: PolicyResult, provision: str):  # type: ignore[no-untyped-def]
+    entry = result.lenses[provision]["sec-1373"]["law"]
+    assert entry is not None
+    return entry
+
+
+def test_circuit_ruling_binds_its_districts_and_not_another_circuits() -> None:
+    pa, ca = _evaluate("pa-town"), _evaluate("ca-town")
+    assert pa.binding["tst-2010-circuit-three"] is True
+    assert ca.binding["tst-2010-circuit-three"] is False
+    assert _law(pa, "status_sharing").authority == "tst-2010-circuit-three"
+    assert _law(ca, "status_sharing").authority == "tst-2011-circuit-nine"
+
+
+def test_earlier_published_panel_beats_a_later_one() -> None:
+    entry = _law(_evaluate("pa-town"), "status_sharing")
+    # The 2012 panel of the same circuit reads it the other way; the 2010 panel controls.
+    assert entry.authority == "tst-2010-circuit-three"
+    assert entry.verdict.value == "conflict"
+    assert "tst-2012-circuit-three-later" in entry.also
+
+
+def test_before_any_ruling_the_statute_is_the_baseline() -> None:
+    entry = _law(_evaluate("pa-town", dt.date(2009, 6, 1)), "status_sharing")
+    assert entry.authority == "tst-2000-table"  # no ruling yet: the statute's text
+
+
+def test_district_ruling_binds_only_its_parties() -> None:
+    party, other = _evaluate("party-town"), _evaluate("pa-town")
+    assert party.binding["tst-2014-district"] is True
+    assert other.binding["tst-2014-district"] is False
+    assert _law(party, "victim_witness_status_sharing").authority == "tst-2014-district"
+    assert _law(other, "victim_witness_status_sharing").authority == "tst-2000-table"
+
+
+def test_unpublished_panel_binds_only_its_parties() -> None:
+    assert _evaluate("nine-party").binding["tst-2013-circuit-nine-unpublished"] is True
+    assert _evaluate("ca-town").binding["tst-2013-circuit-nine-unpublished"] is False
+
+
+def test_two_circuits_disagreeing_make_it_contested_in_a_third() -> None:
+    entry = _law(_evaluate("ny-town"), "status_sharing")
+    assert entry.authority == "tst-2000-table"  # neither circuit binds New York
+    assert entry.contested is True
+    assert entry.sides == {
+        "conflict": ["tst-2010-circuit-three"],
+        "compliant": ["tst-2011-circuit-nine"],
+    }
+
+
+def test_one_circuit_reading_alone_is_not_contested() -> None:
+    entry = _law(_evaluate("ny-town", dt.date(2010, 6, 1)), "status_sharing")
+    assert entry.contested is False and entry.sides == {}
+
+
+def test_enforcement_positions_never_control_the_law_lens() -> None:
+    result = _evaluate("pa-town")
+    for per_q in result.lenses.values():
+        law = per_q["sec-1373"]["law"]
+        assert law is None or law.authority.startswith("tst-")
+
+
+@pytest.mark.parametrize("town", ["pa-town", "ca-town", "ny-town"])
+def test_binding_is_reported_per_policy_for_every_authority_in_force(town: str) -> None:
+    result = _evaluate(town)
+    assert set(result.binding) == {a.id for a in _rulings()}
