@@ -100,8 +100,9 @@ def _header(policy: dict[str, Any], report: dict[str, Any], style: Style) -> lis
     return [title, sub, overall]
 
 
-def _authority_line(report: dict[str, Any]) -> list[RenderableType]:
+def _authority_line(report: dict[str, Any], policy: dict[str, Any]) -> list[RenderableType]:
     lines: list[RenderableType] = []
+    binding = policy.get("binding", {})
     in_force = [a for a in report["authorities"] if a["in_force_status"] != "no"]
     out = [a for a in report["authorities"] if a["in_force_status"] == "no"]
     t = Text("Authorities: ")
@@ -110,6 +111,8 @@ def _authority_line(report: dict[str, Any]) -> list[RenderableType]:
             t.append("; ")
         t.append(one_line(a["id"]), style="bold")
         t.append(f" ({one_line(a['kind']).replace('_', ' ')}, {a['lens']} lens")
+        if a["kind"] == "court_ruling":
+            t.append(", binding here" if binding.get(a["id"]) else ", not binding here")
         if a["in_force_status"] == "unknown":
             t.append(", in force? unknown", style="yellow")
         t.append(")")
@@ -470,7 +473,7 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
                 )
             )
         out.extend(_header(policy, report, style))
-        out.extend(_authority_line(report))
+        out.extend(_authority_line(report, policy))
         questions: list[str] = []
         for f in policy["findings"]:
             if f["question"] not in questions:
