@@ -31,35 +31,6 @@ def _side(state: dict[str, Any] | None, style: Style) -> Text:
     return t
 
 
-def _change(c: dict[str, Any], style: Style, *, lens: bool) -> list[RenderableType]:
-    arrow = " \u2192 " if style.unicode else " -> "
-    head = Text()
-    if "jurisdiction" in c:
-        head.append(f"{one_line(c['jurisdiction'])} ", style="bold")
-    if lens:
-        head.append(f"{one_line(c['provision'])}", style="bold")
-        head.append(
-            f" \u00b7 {one_line(c['question'])} \u00b7 {c['lens']} lens: "
-            if style.unicode
-            else f" - {one_line(c['question'])} - {c['lens']} lens: "
-        )
-    else:
-        head.append(f"{one_line(c['authority'])} {one_line(c['provision'])}", style="bold")
-        head.append(f" ({one_line(c['question'])}): ")
-    head.append_text(_side(c["before"], style))
-    head.append(arrow)
-    head.append_text(_side(c["after"], style))
-    out: list[RenderableType] = [head]
-    for e in c.get("events", []):
-        out.append(
-            Padding(
-                Text(f"because {one_line(e['date'])}: {one_line(e['text'])}", style="dim"),
-                (0, 0, 0, 4),
-            )
-        )
-    return out
-
-
 def _grouped(changes: list[dict[str, Any]], style: Style, *, lens: bool) -> list[RenderableType]:
     """Changes alike but for their provision, one line per kind of change."""
     arrow = " \u2192 " if style.unicode else " -> "
@@ -167,15 +138,10 @@ def renderables(diff: dict[str, Any], style: Style) -> list[RenderableType]:
                 out.append(Padding(Text(one_line(e["text"])), (0, 0, 0, 2)))
             if not step["changes"] and not step["finding_changes"]:
                 out.append(Padding(Text("(no verdict changed)", style="dim"), (0, 0, 0, 4)))
-            for c in step["changes"]:
-                out.extend(
-                    Padding(r, (0, 0, 0, 4)) for r in _change({**c, "events": []}, style, lens=True)
-                )
-            for c in step["finding_changes"]:
-                out.extend(
-                    Padding(r, (0, 0, 0, 4))
-                    for r in _change({**c, "events": []}, style, lens=False)
-                )
+            quiet = [{**c, "events": []} for c in step["changes"]]
+            out.extend(Padding(r, (0, 0, 0, 4)) for r in _grouped(quiet, style, lens=True))
+            quiet = [{**c, "events": []} for c in step["finding_changes"]]
+            out.extend(Padding(r, (0, 0, 0, 4)) for r in _grouped(quiet, style, lens=False))
     return out
 
 
