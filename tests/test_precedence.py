@@ -98,3 +98,49 @@ def test_enforcement_positions_never_control_the_law_lens() -> None:
 def test_binding_is_reported_per_policy_for_every_authority_in_force(town: str) -> None:
     result = _evaluate(town)
     assert set(result.binding) == {a.id for a in _rulings()}
+
+
+def _with_effects(town: str, day: dt.date) -> PolicyResult:
+    path = COURTS / "policies" / f"{town}.yaml"
+    policy, _ = load_policy(path, str(path))
+    assert policy is not None
+    authorities = [fixture_authority()]
+    for p in sorted((COURTS / "effects").glob("*.yaml")):
+        authority, problems = load_rule_file(p, p.name)
+        assert authority is not None, [str(x) for x in problems]
+        authorities.append(authority)
+    effects = [e for a in authorities for e in a.effects]
+    return evaluate_policy(
+        policy, authority_states(authorities, day), registry(), Options(day), effects
+    )
+
+
+def _enforceable(result: PolicyResult) -> bool:
+    (f,) = [
+        x
+        for x in result.findings
+        if x.authority == "tst-2000-table" and x.provision == "status_sharing"
+    ]
+    return f.enforceable
+
+
+def test_an_injunction_stops_enforcement_until_it_is_vacated() -> None:
+    assert _enforceable(_with_effects("party-town", dt.date(2015, 2, 28))) is True
+    enjoined = _with_effects("party-town", dt.date(2015, 3, 1))
+    assert _enforceable(enjoined) is False
+    (f,) = [
+        x
+        for x in enjoined.findings
+        if x.authority == "tst-2000-table" and x.provision == "status_sharing"
+    ]
+    assert f.verdict.value == "conflict"  # the verdict stays; only enforcement stops
+    assert [e.key for e, _ in f.effects] == ["tst-2015-district-injunction/inj"]
+    assert _enforceable(_with_effects("party-town", dt.date(2016, 6, 1))) is True
+    assert _enforceable(_with_effects("pa-town", dt.date(2015, 3, 1))) is True  # not a party
+
+
+def test_dated_scope_changes_who_is_bound() -> None:
+    early = _with_effects("pa-town", dt.date(2016, 12, 31))
+    late = _with_effects("pa-town", dt.date(2017, 1, 1))
+    assert early.binding["tst-2015-district-injunction"] is False
+    assert late.binding["tst-2015-district-injunction"] is True
