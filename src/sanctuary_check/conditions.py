@@ -7,7 +7,9 @@ A rule's ``when`` is a tree of mappings with exactly one key each:
 - ``exception: {honours: [k, ...]}``: some exception alternative is made only of kinds the rule
   honours (a kind honours every class; ``{conviction: [violent_felony]}`` only those classes);
 - ``binds_holder: info``: the clause binds an agency that holds that information;
-- ``practice: [s, ...]``: the clause's recorded practice has one of these stances;
+- ``practice: [s, ...]``: the clause's recorded practice has one of these stances (unknown when
+  none is recorded); ``practice_on_record: [s, ...]``: such a practice is on record (false when
+  none is), for readings that turn on what a jurisdiction showed the authority;
 - ``savings: {reading: r, by: authority}``: a savings clause covering the provision has that
   reading by that reader, in force on the as-of date.
 
@@ -291,11 +293,26 @@ class BindsHolder:
 
 @dataclass(frozen=True, slots=True)
 class PracticeIn:
+    """What an agency does under the clause.
+
+    ``practice`` asks what the agency actually does: with nothing recorded, that is unknown.
+    ``practice_on_record`` asks what has been shown: with nothing recorded, nothing was shown. It
+    is for authorities whose reading turns on what a jurisdiction showed them (DOJ cleared
+    jurisdictions when the agency holding the information was shown to share it in practice);
+    such a record is usually known only from the authority's determination, and so is in-sample.
+    """
+
     stances: frozenset[str]
+    on_record: bool = False
 
     def evaluate(self, ctx: Context, depth: int = 0) -> Tri:
         practice = ctx.view.practice
         if practice is None:
+            if self.on_record:
+                ctx.note(
+                    depth, "no practice is on record for this clause", Tri.FALSE, ctx.view.location
+                )
+                return Tri.FALSE
             ctx.note(
                 depth, "no practice is recorded for this clause", Tri.UNKNOWN, ctx.view.location
             )
@@ -314,7 +331,8 @@ class PracticeIn:
         return result
 
     def describe(self) -> str:
-        return f"the recorded practice is {_words(self.stances, 'or')}"
+        which = "a practice on record" if self.on_record else "the recorded practice"
+        return f"{which} is {_words(self.stances, 'or')}"
 
     def leaves(self) -> Iterable[Condition]:
         yield self
@@ -430,10 +448,12 @@ def compile_condition(data: Any) -> Condition:
         return All(parts) if key == "all" else AnyOf(parts)
     if key == "not":
         return Not(compile_condition(value))
-    if key in ("stance", "practice"):
+    if key in ("stance", "practice", "practice_on_record"):
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             raise ConditionError(f"{key} takes a non-empty list of stances")
-        return StanceIn(frozenset(value)) if key == "stance" else PracticeIn(frozenset(value))
+        if key == "stance":
+            return StanceIn(frozenset(value))
+        return PracticeIn(frozenset(value), on_record=key == "practice_on_record")
     if key == "exception":
         if not isinstance(value, dict) or not isinstance(value.get("honours"), list):
             raise ConditionError("exception takes {honours: [kinds]}")

@@ -538,7 +538,9 @@ def _compare(
         verdict_of = {f.provision: f.verdict for f in findings}
         differences |= {p for p in cited if verdict_of.get(p) is not Verdict.CONFLICT}
         uncited = (conflicts | restrictive) - cited
-        if det.unidentified_passages:
+        # Passages nobody could identify (or an unknown number of them) may cover what the
+        # engine finds beyond the cited provisions: unresolved, not a disagreement.
+        if det.unidentified_passages is None or det.unidentified_passages > 0:
             unresolved |= uncited
         else:
             differences |= conflicts - cited
