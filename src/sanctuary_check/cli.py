@@ -18,17 +18,20 @@ from .engine import Options, authority_states, evaluate_policy, reaches
 from .inputs import load_policy
 from .loading import load_file
 from .model import Policy
-from .outputs import emit, parse_formats
+from .outputs import emit, parse_formats, write_atomically
 from .render import DIFF_RENDERERS
 from .schemas import NAMES, SchemaName, bundled
 from .session import (
     Session,
     UsageError,
+    apply_waiver_file,
     evaluate_inputs,
     open_session,
     parse_as_of,
     report_of,
 )
+from .settings import Settings, SettingsError, load_settings
+from .validate import validate_paths, validation_report
 from .validation import Problem
 
 EXIT_OK = 0
@@ -88,6 +91,37 @@ def _print_problem(problem: Problem) -> None:
     typer.echo(str(problem), err=True)
 
 
+_FORMAT_HELP = (
+    "table (default; github when GITHUB_ACTIONS is set), json, sarif, junit, github or markdown; "
+    "NAME=FILE writes to a file. Repeatable."
+)
+SettingsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--settings",
+        metavar="FILE",
+        help="Read settings from this file instead of the nearest .sanctuary-check.yaml or "
+        "pyproject.toml [tool.sanctuary-check].",
+    ),
+]
+FormatOption = Annotated[
+    list[str] | None, typer.Option("--format", metavar="NAME[=FILE]", help=_FORMAT_HELP)
+]
+
+
+def _settings(path: Path | None) -> Settings:
+    try:
+        return load_settings(path)
+    except SettingsError as exc:
+        for p in exc.problems:
+            _print_problem(p)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _either(flag: list[Path] | None, setting: tuple[Path, ...]) -> list[Path]:
+    return list(flag) if flag is not None else list(setting)
+
+
 @app.command()
 def evaluate(
     paths: Annotated[
@@ -120,49 +154,119 @@ def evaluate(
             "--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."
         ),
     ] = None,
-    formats: Annotated[
-        list[str] | None,
+    formats: FormatOption = None,
+    fail_on: Annotated[
+        FailOn | None,
         typer.Option(
-            "--format",
-            metavar="NAME[=FILE]",
-            help="table (default) or json; NAME=FILE writes to a file. Repeatable.",
+            "--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."
         ),
     ] = None,
-    fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Exit 1 when a verdict this bad is found.")
-    ] = FailOn.conflict,
     fail_scope: Annotated[
-        FailScope,
+        FailScope | None,
         typer.Option(
             "--fail-scope",
             help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or "
-            "any finding.",
+            "any finding. Default: law.",
         ),
-    ] = FailScope.law,
+    ] = None,
     trace: Annotated[
         bool, typer.Option("--trace", help="Show how each clause of each condition was decided.")
     ] = False,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            metavar="FILE",
+            help="Waivers: findings reported as waived that do not count toward --fail-on.",
+        ),
+    ] = None,
+    settings_file: SettingsOption = None,
 ) -> None:
     """Evaluate policies against every authority in force on a date.
 
     Exit status: 0 nothing reached --fail-on within --fail-scope; 1 something did; 2 some input
     could not be evaluated (the rest is still evaluated and reported).
     """
+    settings = _settings(settings_file)
+    waiver_file = waivers if waivers is not None else settings.waivers
     try:
         outputs = parse_formats(formats or [])
-        session = open_session(as_of, rules, authority, question)
+        session = open_session(
+            as_of or settings.as_of,
+            _either(rules, settings.rules),
+            authority if authority is not None else list(settings.authorities or []),
+            question if question is not None else list(settings.questions or []),
+        )
         for p in session.ruleset.problems:
             _print_problem(p)
         evaluation = evaluate_inputs(session, paths, _print_problem)
+        if waiver_file is not None:
+            apply_waiver_file(session, evaluation, waiver_file, _print_problem)
         emit(outputs, report_of(session, evaluation, trace=trace))
     except UsageError as exc:
         raise _usage(str(exc)) from None
     errors, results = evaluation.errors, evaluation.results
     if errors:
         raise typer.Exit(EXIT_INPUT)
-    if any(reaches(r, fail_on.value, fail_scope.value) for r in results):
+    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
+    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    if any(reaches(r, on, scope) for r in results):
         raise typer.Exit(EXIT_FOUND)
     raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Policy, rule and waivers files, directories (searched recursively) or glob "
+            "patterns.",
+        ),
+    ],
+    strict: Annotated[
+        bool | None,
+        typer.Option("--strict/--no-strict", help="Make warnings fail too (exit status 1)."),
+    ] = None,
+    formats: FormatOption = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules",
+            metavar="PATH",
+            help="Rule files or directories to check too, whose authorities policies and "
+            "waivers may name (besides the built-in ones).",
+        ),
+    ] = None,
+    settings_file: SettingsOption = None,
+) -> None:
+    """Check policy, rule and waivers files: every problem at path:line:column, with a code.
+
+    Exit status: 0 clean; 1 problems found in files (unparsable files included; warnings only
+    with --strict); 2 bad usage, or no file found at all.
+    """
+    settings = _settings(settings_file)
+    try:
+        outputs = parse_formats(formats or [])
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    result = validate_paths(
+        paths,
+        strict=strict if strict is not None else bool(settings.strict),
+        rules=_either(rules, settings.rules),
+        waivers=[settings.waivers] if settings.waivers is not None else [],
+    )
+    if not any(target is None and name in ("table", "github") for name, target in outputs):
+        for p in result.problems():
+            _print_problem(p)
+    try:
+        emit(outputs, validation_report(result))
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    if not result.readable:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FOUND if result.failed else EXIT_OK)
 
 
 @app.command()
@@ -299,14 +403,36 @@ def _read_report(path: str) -> dict[str, Any]:
 @app.command()
 def schema(
     name: Annotated[
-        str, typer.Argument(metavar="policy|rules|report", help="Which schema to print.")
+        str,
+        typer.Argument(
+            metavar="|".join(NAMES),
+            help="Which schema: policy, rules or waivers files, settings, or the JSON reports "
+            "of evaluate (report) and validate (validation).",
+        ),
     ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the schema to this file (whole or not at all), for example for a "
+            "'# yaml-language-server: $schema=' comment.",
+        ),
+    ] = None,
 ) -> None:
-    """Print a JSON Schema (self-contained) for policy files, rule files or the JSON report."""
+    """Print a JSON Schema (self-contained) for policy, rule or waivers files, or a report."""
     if name not in NAMES:
         raise _usage(f"unknown schema {name!r}; choose one of {', '.join(NAMES)}")
     chosen: SchemaName = next(n for n in NAMES if n == name)
-    typer.echo(json.dumps(bundled(chosen), indent=2))
+    text = json.dumps(bundled(chosen), indent=2) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        write_atomically(str(output), text)
+    except OSError as exc:
+        raise _usage(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -623,16 +623,27 @@ def evaluate_policy(
 
 
 def reaches(result: PolicyResult, fail_on: str, fail_scope: str) -> bool:
-    """Whether the result reaches ``--fail-on`` within ``--fail-scope``."""
+    """Whether the result reaches ``--fail-on`` within ``--fail-scope``.
+
+    Waived findings keep their verdicts but do not count: a lens entry counts only through a
+    finding of one of its deciding authorities that reaches the threshold and is not waived.
+    """
     if fail_on == "never":
         return False
     threshold = SEVERITY[Verdict.CONFLICT] if fail_on == "conflict" else SEVERITY[Verdict.UNKNOWN]
+    counted = [f for f in result.findings if f.waived is None and SEVERITY[f.verdict] >= threshold]
     if fail_scope == "any":
-        return any(SEVERITY[f.verdict] >= threshold for f in result.findings)
-    for per_q in result.lenses.values():
-        for entry in per_q.values():
+        return bool(counted)
+    for provision, per_q in result.lenses.items():
+        for question, entry in per_q.items():
             lens = entry[fail_scope]
-            if lens is not None and SEVERITY[lens.verdict] >= threshold:
+            if lens is None or SEVERITY[lens.verdict] < threshold:
+                continue
+            deciding = {lens.authority, *(lens.also if fail_scope == "law" else ())}
+            if any(
+                f.provision == provision and f.question == question and f.authority in deciding
+                for f in counted
+            ):
                 return True
     return False
 

@@ -371,6 +371,24 @@ class TraceStep:
     location: Location | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A team's decision not to fail on one finding until a day: see waivers.py."""
+
+    rule: str
+    policy: str
+    provision: str
+    reason: str
+    owner: str
+    expires: str
+    legal_basis: dict[str, str] | None = field(default=None, compare=False, hash=False)
+    location: Location = Location("", 1, 1)
+
+    @property
+    def authority(self) -> str:
+        return self.rule.split("/", 1)[0]
+
+
 @dataclass(slots=True)
 class Finding:
     rule: str | None
@@ -403,3 +421,5 @@ class Finding:
     #: "yes" makes the finding unenforceable; "unknown" leaves it enforceable but says why not sure.
     effects: list[tuple[Effect, InForce]] = field(default_factory=list)
     enforceable_status: InForce = InForce.YES
+    #: Set after evaluation when a waiver in force covers this finding; the verdict is unchanged.
+    waived: Waiver | None = None

@@ -17,8 +17,15 @@ from .session import UsageError
 Output = tuple[str, str | None]  # (format name, file or None for standard output)
 
 
+def default_format() -> str:
+    """``table``, or ``github`` inside GitHub Actions (which sets GITHUB_ACTIONS)."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") else "table"
+
+
 def parse_formats(
-    values: Iterable[str], default: str = "table", available: Mapping[str, Renderer] = RENDERERS
+    values: Iterable[str],
+    default: str | None = None,
+    available: Mapping[str, Renderer] = RENDERERS,
 ) -> list[Output]:
     """``--format NAME[=FILE]`` values; at most one may go to standard output."""
     out: list[Output] = []
@@ -30,7 +37,7 @@ def parse_formats(
             raise UsageError(f"--format {value}: give a file name after '='")
         out.append((name, target or None))
     if not out:
-        out.append((default, None))
+        out.append((default or default_format(), None))
     if sum(1 for _, target in out if target is None) > 1:
         raise UsageError("only one --format may go to standard output; give the others =FILE")
     return out
@@ -61,6 +68,8 @@ def write_atomically(target: str, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp makes the file private; a report or schema gets the mode a new file would.
+        os.fchmod(fd, _new_file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -68,6 +77,15 @@ def write_atomically(target: str, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _new_file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 FILE_STYLE = Style(width=100, color=False, unicode=True)

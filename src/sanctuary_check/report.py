@@ -15,6 +15,7 @@ from .engine import DeterminationCheck, PolicyResult
 from .hierarchy import AuthorityState, LensEntry
 from .model import CitedSource, Finding, InForce, Location, Verdict
 from .validation import Problem
+from .waivers import waived_dict
 
 REPORT_VERSION = 1
 VERDICTS = [v.value for v in Verdict]
@@ -30,6 +31,8 @@ class RunInput:
     errors: list[Problem] = field(default_factory=list)
     warnings: dict[str, list[Problem]] = field(default_factory=dict)
     trace: bool = False
+    run_warnings: list[Problem] = field(default_factory=list)
+    waivers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _loc(loc: Location | None, role: str | None = None) -> dict[str, Any] | None:
@@ -98,6 +101,8 @@ def finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
     ]
     if f.verdict_if_in_force is not None:
         out["verdict_if_in_force"] = f.verdict_if_in_force.value
+    if f.waived is not None:
+        out["waived"] = waived_dict(f.waived)
     if trace:
         out["trace"] = [
             {"depth": s.depth, "text": s.text, "result": s.result, "location": _loc(s.location)}
@@ -144,14 +149,7 @@ def _determination(check: DeterminationCheck) -> dict[str, Any]:
 
 
 def _problem(p: Problem) -> dict[str, Any]:
-    return {
-        "path": p.path,
-        "line": p.line,
-        "column": p.column,
-        "severity": p.severity,
-        "message": p.message,
-        "code": p.code,
-    }
+    return p.to_dict()
 
 
 def _counts() -> dict[str, int]:
@@ -240,11 +238,14 @@ def build(run: RunInput) -> dict[str, Any]:
             policy_dict(r, run.trace, run.warnings.get(r.policy.path, [])) for r in run.results
         ],
         "errors": [_problem(e) for e in run.errors],
+        "warnings": [_problem(w) for w in run.run_warnings],
+        "waivers": run.waivers,
         "summary": {
             "policies": len(run.results),
             "errors": len(run.errors),
             "law": law,
             "enforcement": enforcement,
             "findings": findings,
+            "waived": sum(1 for r in run.results for f in r.findings if f.waived is not None),
         },
     }

@@ -9,11 +9,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .loading import load_file
+from .loading import Document, LoadError, load_file
 from .model import Authority, Location
 from .parse import authority_from
 from .timeline import windows_overlap
-from .validation import Problem, check_file
+from .validation import Problem, check_document
 
 REGISTRY_DIR = "_registry"
 
@@ -113,7 +113,7 @@ class RuleSet:
         return {a.id: a for a in self.authorities}
 
 
-def _rule_files(root: Path) -> list[Path]:
+def rule_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return sorted(p for p in root.rglob("*.yaml") if REGISTRY_DIR not in p.relative_to(root).parts)
@@ -121,14 +121,23 @@ def _rule_files(root: Path) -> list[Path]:
 
 def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Problem]]:
     """Load and check one authority file. Returns the authority only when it has no errors."""
-    doc, problems = check_file(path, display, "rules")
-    if doc is None:
+    try:
+        doc = load_file(path, display)
+    except LoadError as err:
+        return None, [Problem.from_load_error(err)]
+    return checked_authority(doc)
+
+
+def checked_authority(doc: Document) -> tuple[Authority | None, list[Problem]]:
+    """Check a loaded authority document; the authority only when it has no errors."""
+    problems = check_document(doc, "rules")
+    if any(p.severity == "error" for p in problems):
         return None, problems
     if doc.data["issuer"] not in registry().issuers:
         m = doc.mark(("issuer",))
         problems.append(
             Problem(
-                display,
+                doc.path,
                 m.line,
                 m.column,
                 "warning",
@@ -271,7 +280,7 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
                 Problem(str(root), 1, 1, "error", "no such file or directory", "file-unreadable")
             )
             continue
-        for path in _rule_files(root):
+        for path in rule_files(root):
             if logical is not None:
                 display = f"{logical}/{path.relative_to(root).as_posix()}"
             else:

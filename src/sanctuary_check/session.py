@@ -15,11 +15,12 @@ from typing import Any
 from .engine import Options, PolicyResult, authority_states, evaluate_policy
 from .hierarchy import AuthorityState
 from .inputs import expand, load_policy
-from .model import Authority, Effect
+from .model import Authority, Effect, InForce
 from .report import RunInput, build
 from .ruleset import Registry, RuleSet, load_ruleset, registry
 from .timeline import DateError, parse_day
 from .validation import Problem
+from .waivers import Outcome, apply_waivers, load_waivers, outcome_dict
 
 
 class UsageError(ValueError):
@@ -86,6 +87,9 @@ class Evaluation:
     results: list[PolicyResult] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     warnings: dict[str, list[Problem]] = field(default_factory=dict)
+    #: Problems of the run as a whole that stop nothing (expired and orphaned waivers).
+    run_warnings: list[Problem] = field(default_factory=list)
+    waivers: list[Outcome] = field(default_factory=list)
 
 
 def evaluate_inputs(
@@ -112,6 +116,36 @@ def evaluate_inputs(
     return out
 
 
+def apply_waiver_file(
+    session: Session,
+    evaluation: Evaluation,
+    path: Path,
+    on_problem: Callable[[Problem], None],
+    today: dt.date | None = None,
+) -> None:
+    """Load a waivers file and mark the findings it covers; a broken file is an input error."""
+    found = load_waivers(path)
+    for p in found.problems:
+        on_problem(p)
+    if not found.usable:
+        evaluation.errors.extend(p for p in found.problems if p.severity == "error")
+        return
+    evaluated: dict[str, frozenset[str] | None] = {
+        st.authority.id: session.questions for st in session.states if st.state is not InForce.NO
+    }
+    outcomes, problems = apply_waivers(
+        found.waivers,
+        evaluation.results,
+        session.ruleset.authorities,
+        evaluated,
+        today or dt.date.today(),
+    )
+    for p in problems:
+        on_problem(p)
+    evaluation.waivers.extend(outcomes)
+    evaluation.run_warnings.extend(problems)
+
+
 def report_of(session: Session, evaluation: Evaluation, *, trace: bool = False) -> dict[str, Any]:
     """The report data (schemas/report.json) for an evaluation."""
     return build(
@@ -124,5 +158,7 @@ def report_of(session: Session, evaluation: Evaluation, *, trace: bool = False) 
             errors=evaluation.errors,
             warnings=evaluation.warnings,
             trace=trace,
+            run_warnings=evaluation.run_warnings,
+            waivers=[outcome_dict(o) for o in evaluation.waivers],
         )
     )

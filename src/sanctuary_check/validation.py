@@ -6,7 +6,7 @@ Each problem carries ``path:line:column``, a severity, a message for people and 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -34,6 +34,16 @@ class Problem:
         return (
             f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message} [{self.code}]"
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+            "code": self.code,
+        }
 
     @staticmethod
     def from_load_error(err: LoadError) -> Problem:
@@ -67,7 +77,7 @@ def _problem(
     return Problem(doc.path, mark.line, mark.column, severity, message, code)
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
+def suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
@@ -108,7 +118,7 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
         if extras:
             key = extras[0]
             return (
-                f"{dotted((*where, key))}: unknown key {key!r}{_suggest(key, allowed)}",
+                f"{dotted((*where, key))}: unknown key {key!r}{suggest(key, allowed)}",
                 "schema-unknown-key",
                 True,
                 (*where, key),
@@ -118,7 +128,7 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
         names = _enum_values(error.validator_value if v == "propertyNames" else error.schema)
         path = (*where, bad) if isinstance(bad, str) else where
         return (
-            f"{name}: {bad!r} is not an allowed key{_suggest(str(bad), names)}",
+            f"{name}: {bad!r} is not an allowed key{suggest(str(bad), names)}",
             "schema-unknown-key",
             True,
             path,
@@ -130,7 +140,7 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
             else [error.validator_value]
         )
         shown = ", ".join(str(o) for o in options[:16]) + (", ..." if len(options) > 16 else "")
-        hint = _suggest(str(inst), [str(o) for o in options]) if isinstance(inst, str) else ""
+        hint = suggest(str(inst), [str(o) for o in options]) if isinstance(inst, str) else ""
         return f"{name}: {inst!r} is not one of: {shown}{hint}", "schema-enum", False, where
     if v == "type":
         expected = error.validator_value
@@ -209,6 +219,7 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
         "first_known_in_force",
         "last_known_in_force",
         "date",
+        "expires",
     }
     for where, value in walk(doc.data):
         if where and where[-1] in date_keys and isinstance(value, str) and value != "unknown":
@@ -255,6 +266,56 @@ def _overlapping_states(doc: Document, where: PathKey, states: list[Any]) -> Ite
                 )
 
 
+_INSTRUMENT_DATES = ("adopted", "effective", "published")
+
+
+def _too_precise(
+    doc: Document, where: PathKey, value: Any, instruments: Iterable[dict[str, Any]]
+) -> Iterator[Problem]:
+    """A date given more precisely than the instrument it comes from is dated.
+
+    A determination is dated by its letter or judgment, a clause state by the instrument that
+    made it: when that instrument is known only to the month or year, a day inside that month or
+    year claims a precision the sources do not give. A date outside the instrument's period is
+    some other event and is left alone, as is one that an equally precise date of the instrument
+    matches.
+    """
+    if not isinstance(value, str) or value == "unknown":
+        return
+    try:
+        mine = parse_partial(value)
+    except DateError:
+        return
+    for src in instruments:
+        dates: list[tuple[str, Any]] = [(k, src.get(k)) for k in _INSTRUMENT_DATES]
+        parsed = []
+        for key, raw in dates:
+            # An instrument date that is itself unconfirmed is no limit: the evidence may date
+            # the event more precisely than anyone could date the document.
+            if key in (src.get("unconfirmed") or []):
+                continue
+            if isinstance(raw, str) and raw != "unknown":
+                try:
+                    parsed.append((key, parse_partial(raw)))
+                except DateError:
+                    continue
+        if any(p.first == mine.first and p.last == mine.last for _, p in parsed):
+            continue
+        for key, p in parsed:
+            coarser = (p.last - p.first) > (mine.last - mine.first)
+            if coarser and p.first <= mine.first and mine.last <= p.last:
+                yield _problem(
+                    doc,
+                    where,
+                    f"{dotted(where)}: {value!r} is more precise than the date of "
+                    f"{src.get('id')!r} ({key} {p.raw!r}) that it comes from; write {p.raw!r}, "
+                    f"or give {src.get('id')!r} its full date",
+                    "date-too-precise",
+                    "warning",
+                )
+                return
+
+
 def _section_confirmed(
     doc: Document, where: PathKey, ref: dict[str, Any], unconfirmed: Iterable[str]
 ) -> Iterator[Problem]:
@@ -298,7 +359,7 @@ class _Refs:
                     self.doc,
                     where,
                     f"{dotted(where)}: source {ident!r} is not defined in sources"
-                    + _suggest(ident, self.by_id),
+                    + suggest(ident, self.by_id),
                     "undefined-source",
                 )
             )
@@ -312,6 +373,11 @@ class _Refs:
                     "wrong-source-kind",
                 )
             )
+
+    def instruments(self, idents: Iterable[Any]) -> list[dict[str, Any]]:
+        """The instrument sources among these ids (unknown ids are reported elsewhere)."""
+        found = (self.by_id.get(i) for i in idents if isinstance(i, str))
+        return [s for s in found if s is not None and s.get("kind") == "instrument"]
 
     def citation(self, where: PathKey, ref: Any) -> None:
         if not isinstance(ref, dict):
@@ -359,24 +425,38 @@ def check_file(path: Path, display: str, kind: SchemaName) -> tuple[Document | N
         doc = load_file(path, display)
     except LoadError as err:
         return None, [Problem.from_load_error(err)]
-    if not isinstance(doc.data, dict):
-        what = "policy" if kind == "policy" else "rule"
-        return None, [
-            Problem(
-                display,
-                1,
-                1,
-                "error",
-                f"a {what} file must be a mapping, not a {type(doc.data).__name__}",
-                "not-a-mapping",
-            )
-        ]
-    problems = schema_problems(doc, kind)
-    if not problems:
-        problems = policy_problems(doc) if kind == "policy" else rules_problems(doc)
+    problems = check_document(doc, kind)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return doc, problems
+
+
+_WHAT = {"policy": "policy", "rules": "rule", "waivers": "waivers"}
+
+
+def check_document(doc: Document, kind: SchemaName) -> list[Problem]:
+    """Every problem in a loaded policy, rule or waivers document: schema, then meaning."""
+    if not isinstance(doc.data, dict):
+        return [not_a_mapping(doc.path, doc.data, _WHAT.get(kind, kind))]
+    problems = schema_problems(doc, kind)
+    if problems:
+        return problems
+    if kind == "policy":
+        return policy_problems(doc)
+    if kind == "rules":
+        return rules_problems(doc)
+    return list(_check_dates(doc))
+
+
+def not_a_mapping(path: str, data: Any, what: str) -> Problem:
+    return Problem(
+        path,
+        1,
+        1,
+        "error",
+        f"a {what} file must be a mapping, not a {type(data).__name__}",
+        "not-a-mapping",
+    )
 
 
 def policy_problems(doc: Document) -> list[Problem]:
@@ -394,7 +474,7 @@ def policy_problems(doc: Document) -> list[Problem]:
                     doc,
                     where,
                     f"{dotted(where)}: no determination {ident!r} in this file"
-                    + _suggest(ident, determinations),
+                    + suggest(ident, determinations),
                     "undefined-determination",
                 )
             )
@@ -406,7 +486,7 @@ def policy_problems(doc: Document) -> list[Problem]:
                     doc,
                     where,
                     f"{dotted(where)}: agency {ident!r} is not defined in agencies"
-                    + _suggest(ident, agencies),
+                    + suggest(ident, agencies),
                     "undefined-agency",
                 )
             )
@@ -459,6 +539,15 @@ def policy_problems(doc: Document) -> list[Problem]:
             problems.extend(_overlapping_states(doc, (*cw, "states"), clause.get("states", [])))
             for j, st in enumerate(clause.get("states", [])):
                 problems.extend(_window_order(doc, (*cw, "states", j), st))
+                made_by = (st.get("source") or clause["source"]).get("instrument")
+                problems.extend(
+                    _too_precise(
+                        doc,
+                        (*cw, "states", j, "effective_from"),
+                        st.get("effective_from"),
+                        refs.instruments([made_by]),
+                    )
+                )
                 if "source" in st:
                     refs.citation((*cw, "states", j, "source"), st["source"])
                 for k, b in enumerate(st.get("binds", [])):
@@ -476,6 +565,14 @@ def policy_problems(doc: Document) -> list[Problem]:
             )
             if "source" in reading:
                 refs.citation(("savings_clauses", i, "readings", j, "source"), reading["source"])
+                problems.extend(
+                    _too_precise(
+                        doc,
+                        ("savings_clauses", i, "readings", j, "date"),
+                        reading["date"],
+                        refs.instruments([reading["source"].get("instrument")]),
+                    )
+                )
         states = sc.get("states", [])
         problems.extend(_overlapping_states(doc, ("savings_clauses", i, "states"), states))
         for j, st in enumerate(states):
@@ -501,6 +598,11 @@ def policy_problems(doc: Document) -> list[Problem]:
     for i, det in enumerate(data.get("determinations", [])):
         for j, s in enumerate(det["sources"]):
             refs.need(("determinations", i, "sources", j), s)
+        problems.extend(
+            _too_precise(
+                doc, ("determinations", i, "date"), det["date"], refs.instruments(det["sources"])
+            )
+        )
     problems.extend(refs.problems)
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
@@ -582,3 +684,31 @@ def rules_problems(doc: Document) -> list[Problem]:
     problems.extend(refs.problems)
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
+
+
+def authority_reference_problems(doc: Document, known: Collection[str]) -> list[Problem]:
+    """Determinations and savings-clause readings that name an authority no rule set defines.
+
+    A warning, not an error: a policy may record what an authority said before anyone encodes
+    that authority's reading. The engine then has nothing to compare the determination with.
+    """
+    data: dict[str, Any] = doc.data
+    refs: list[tuple[PathKey, Any]] = [
+        (("determinations", i, "authority"), det.get("authority"))
+        for i, det in enumerate(data.get("determinations", []))
+    ]
+    for i, sc in enumerate(data.get("savings_clauses", [])):
+        for j, reading in enumerate(sc.get("readings", [])):
+            refs.append((("savings_clauses", i, "readings", j, "by"), reading.get("by")))
+    return [
+        _problem(
+            doc,
+            where,
+            f"{dotted(where)}: no rule file defines authority {ident!r}"
+            + (suggest(ident, known) or "; it is not compared with any finding"),
+            "unknown-authority",
+            "warning",
+        )
+        for where, ident in refs
+        if isinstance(ident, str) and ident not in known
+    ]

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import diff as diff_format
+from . import github, junit, markdown, sarif, table
 from . import json as json_format
-from . import table
 from .style import Style
 
 __all__ = ["DIFF_RENDERERS", "RENDERERS", "Renderer", "Style"]
@@ -20,6 +20,10 @@ Renderer = Callable[[dict[str, Any], Style], str]
 RENDERERS: dict[str, Renderer] = {
     "table": table.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "markdown": markdown.render,
 }
 
 #: Renderers for `diff` output (its own data shape, see diff.py).

@@ -16,6 +16,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .common import is_validation, problem_line, waiver_text
 from .style import Style
 from .text import one_line
 
@@ -289,6 +290,8 @@ def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
             grid.add_row("", "cites", Text(line))
         if f["rule"]:
             grid.add_row("", "rule", Text(f"{_loc(f['rule_location'])} ({one_line(f['rule'])})"))
+        if f.get("waived"):
+            grid.add_row("", "waived", Text(waiver_text(f["waived"]), style="yellow"))
         out.append(grid)
         if f.get("trace"):
             out.extend(_trace(f))
@@ -503,6 +506,25 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
         out.append(_summary(policy))
     if not report["policies"]:
         out.append(Text("No policy could be evaluated.", style="yellow"))
+    for w in report.get("warnings", []):
+        out.append(Text(f"warning: {problem_line(w)}", style="yellow"))
+    return out
+
+
+def _validation(report: dict[str, Any]) -> list[RenderableType]:
+    out: list[RenderableType] = [
+        Text(problem_line(p), style="red" if p["fails"] else "yellow") for p in report["problems"]
+    ]
+    s = report["summary"]
+    verdict = "failed" if s["failed"] else "passed"
+    out.append(
+        Text(
+            f"Summary: {s['files']} files checked, {s['errors']} errors, {s['warnings']} warnings"
+            + (" (--strict: warnings fail)" if report["strict"] else "")
+            + f"; {verdict}.",
+            style="bold",
+        )
+    )
     return out
 
 
@@ -518,6 +540,10 @@ def render(report: dict[str, Any], style: Style) -> str:
         emoji=False,
         legacy_windows=False,
     )
-    console.print(Group(*renderables(report, style)), soft_wrap=False)
+    if is_validation(report):
+        # One problem per line, never wrapped: editors and CI logs match path:line:column.
+        console.print(Group(*_validation(report)), soft_wrap=True)
+    else:
+        console.print(Group(*renderables(report, style)), soft_wrap=False)
     # Padding that tables leave at the ends of lines is noise in files, diffs and snapshots.
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))

@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
-SchemaName = Literal["policy", "rules", "report"]
-NAMES: tuple[SchemaName, ...] = ("policy", "rules", "report")
+SchemaName = Literal["policy", "rules", "report", "waivers", "settings", "validation"]
+NAMES: tuple[SchemaName, ...] = ("policy", "rules", "report", "waivers", "settings", "validation")
 
 _COMMON_PREFIX = "common.json#/$defs/"
 
@@ -45,7 +45,7 @@ def _rewrite_refs(node: Any) -> Any:
 def bundled(name: SchemaName) -> dict[str, Any]:
     """The named schema with the shared definitions folded in (no external references)."""
     schema = copy.deepcopy(_read(name))
-    if name == "report":
+    if _COMMON_PREFIX.split("#")[0] not in json.dumps(schema):
         return schema
     common = _read("common")["$defs"]
     defs = schema.setdefault("$defs", {})

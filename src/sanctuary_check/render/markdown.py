@@ -1,0 +1,133 @@
+"""Markdown, for pull-request comments and job summaries.
+
+Every value from a file is escaped: Markdown punctuation gets a backslash, so no text can become
+a link, an image, HTML or a table break; line breaks fold to spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .common import (
+    VERDICT_WORDS,
+    finding_text,
+    is_validation,
+    projection_label,
+    rule_id,
+    run_warnings,
+    waiver_text,
+    where,
+)
+from .style import Style
+from .text import one_line
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark. Values never start a
+# line here, so these are the ones that can open markup inside one: emphasis, code, links and
+# images, HTML and autolinks, table cells, strike-through, entities, math, heading ends.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#$])")
+_GLYPH = {"conflict": "\u2717", "compliant": "\u2713", "unknown": "?", "not_applicable": "\u2013"}
+
+
+def md(value: object) -> str:
+    """Text safe to put anywhere in Markdown, table cells included."""
+    return _SPECIAL.sub(r"\\\1", one_line(value))
+
+
+def _verdict(v: str | None) -> str:
+    if v is None:
+        return "none"
+    return f"{_GLYPH[v]} {VERDICT_WORDS[v]}"
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _policy(policy: dict[str, Any], report: dict[str, Any]) -> list[str]:
+    j = policy["jurisdiction"]
+    out = [
+        f"## {md(j['name'])} ({md(j['id'])})",
+        "",
+        f"File {md(policy['path'])}, as of {md(report['as_of'])}: law lens "
+        f"**{_verdict(policy['verdicts']['law'])}**, enforcement lens "
+        f"**{_verdict(policy['verdicts']['enforcement'])}**.",
+        "",
+        _row(["provision", "question", "authority", "verdict", "kind", "where", "why"]),
+        _row(["---"] * 7),
+    ]
+    for f in policy["findings"]:
+        path, line, column = where(f, policy)
+        kind = projection_label(f) or ""
+        why = finding_text(f)
+        if f.get("waived"):
+            why += f" ({waiver_text(f['waived'])})"
+        verdict = _verdict(f["verdict"]) + (" (waived)" if f.get("waived") else "")
+        out.append(
+            _row(
+                [
+                    md(f["provision"]),
+                    md(f["question"]),
+                    md(f["authority"]),
+                    md(verdict),
+                    md(kind),
+                    md(f"{path}:{line}:{column}"),
+                    md(why) + f" \\[{md(rule_id(f))}\\]",
+                ]
+            )
+        )
+    return out
+
+
+def _problems(problems: list[dict[str, Any]]) -> list[str]:
+    out = [_row(["where", "severity", "code", "message"]), _row(["---"] * 4)]
+    for p in problems:
+        out.append(
+            _row(
+                [
+                    md(f"{p['path']}:{p['line']}:{p['column']}"),
+                    md(p["severity"]),
+                    md(p["code"]),
+                    md(p["message"]),
+                ]
+            )
+        )
+    return out
+
+
+def _evaluation(report: dict[str, Any]) -> list[str]:
+    out = [f"# sanctuary-check as of {md(report['as_of'])}", ""]
+    for policy in report["policies"]:
+        out += [*_policy(policy, report), ""]
+    if not report["policies"]:
+        out += ["No policy could be evaluated.", ""]
+    if report.get("errors"):
+        out += ["## Inputs that could not be evaluated", "", *_problems(report["errors"]), ""]
+    if run_warnings(report):
+        out += ["## Warnings", "", *_problems(run_warnings(report)), ""]
+    law = report["summary"]["law"]
+    out.append(
+        f"Summary: {report['summary']['policies']} policies; law lens: {law['conflict']} "
+        f"conflict, {law['unknown']} unknown, {law['compliant']} compliant, "
+        f"{law['not_applicable']} not applicable. Findings marked projection are the tool's "
+        "application of an authority's reading, not the authority's own determination."
+    )
+    return out
+
+
+def _validation(report: dict[str, Any]) -> list[str]:
+    s = report["summary"]
+    out = ["# sanctuary-check validate", ""]
+    if report["problems"]:
+        out += [*_problems(report["problems"]), ""]
+    out.append(
+        f"{s['files']} files checked: {s['errors']} errors, {s['warnings']} warnings"
+        + (" (strict: warnings fail)." if report["strict"] else ".")
+    )
+    return out
+
+
+def render(report: dict[str, Any], style: Style) -> str:
+    del style
+    lines = _validation(report) if is_validation(report) else _evaluation(report)
+    return "\n".join(lines) + "\n"

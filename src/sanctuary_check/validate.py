@@ -1,0 +1,246 @@
+"""``validate``: every policy, rule and waivers file named, checked alone and against each other.
+
+Files are recognised by their content (a ``rules`` list, ``provisions``, a ``waivers`` list), else
+by where they are (under ``rules/``, ``policies/``, ``rules/_registry/``, or named
+``waivers.yaml``). Every problem in every file is reported, not only the first; a file with
+errors never stops the others from being checked. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .inputs import expand
+from .loading import Document, LoadError, load_file
+from .model import Authority
+from .ruleset import REGISTRY_DIR, checked_authority, load_ruleset, rule_files
+from .validation import Problem, authority_reference_problems, check_document, not_a_mapping
+from .waivers import WaiverFile, check_waivers, rule_index, static_problems
+
+VALIDATION_VERSION = 1
+KINDS = ("policy", "rules", "waivers", "registry", "unknown")
+_REGISTRY_KEYS = frozenset({"provisions", "questions", "issuers", "information"})
+
+
+@dataclass(slots=True)
+class Checked:
+    path: str
+    kind: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+
+@dataclass(slots=True)
+class Validation:
+    strict: bool
+    files: list[Checked] = field(default_factory=list)
+    #: Problems with the command line's paths themselves (a path that names nothing).
+    unmatched: list[Problem] = field(default_factory=list)
+
+    def problems(self) -> list[Problem]:
+        return [*self.unmatched, *(p for c in self.files for p in c.problems)]
+
+    def fails(self, p: Problem) -> bool:
+        return p.severity == "error" or self.strict
+
+    @property
+    def failed(self) -> bool:
+        return any(self.fails(p) for p in self.problems())
+
+    @property
+    def readable(self) -> bool:
+        """Whether any file was found at all (exit status 2 when none was)."""
+        return bool(self.files)
+
+
+def kind_by_location(path: Path) -> str | None:
+    parts = path.parts
+    if REGISTRY_DIR in parts[:-1]:
+        return "registry"
+    name = path.name
+    if name in ("waivers.yaml", "waivers.yml") or name.endswith((".waivers.yaml", ".waivers.yml")):
+        return "waivers"
+    if "rules" in parts[:-1]:
+        return "rules"
+    if "policies" in parts[:-1]:
+        return "policy"
+    return None
+
+
+def classify(data: Any, path: Path) -> str | None:
+    """policy, rules, waivers or registry: by content when it says, else by location."""
+    if isinstance(data, dict):
+        keys = set(data)
+        if "id" not in keys and len(keys) == 1 and keys <= _REGISTRY_KEYS:
+            return "registry"
+        if "waivers" in keys and "id" not in keys:
+            return "waivers"
+        if keys & {"rules", "questions", "outside_scope", "issuer"}:
+            return "rules"
+        if keys & {"provisions", "agencies", "determinations", "savings_clauses", "ocd_id"}:
+            return "policy"
+    return kind_by_location(path)
+
+
+def _unknown_kind(display: str) -> Problem:
+    return Problem(
+        display,
+        1,
+        1,
+        "warning",
+        "not recognised as a policy, rule or waivers file, so not checked (a policy has "
+        "'provisions', a rule file 'rules', a waivers file 'waivers'; or keep them under "
+        "policies/ and rules/)",
+        "unknown-file-kind",
+    )
+
+
+@dataclass(slots=True)
+class _Run:
+    """What the single-file checks leave for the checks across files."""
+
+    policies: list[tuple[Checked, Document]] = field(default_factory=list)
+    policy_ids: dict[str, str] = field(default_factory=dict)
+    authorities: list[tuple[Checked, Authority]] = field(default_factory=list)
+    waivers: list[tuple[Checked, WaiverFile]] = field(default_factory=list)
+
+
+def _check_one(path: Path, display: str, run: _Run) -> Checked:
+    try:
+        doc = load_file(path, display)
+    except LoadError as err:
+        return Checked(display, kind_by_location(path) or "unknown", [Problem.from_load_error(err)])
+    kind = classify(doc.data, path)
+    if kind is None:
+        if not isinstance(doc.data, dict):
+            return Checked(display, "unknown", [not_a_mapping(display, doc.data, "policy or rule")])
+        return Checked(display, "unknown", [_unknown_kind(display)])
+    checked = Checked(display, kind)
+    if kind == "registry":
+        return checked
+    if kind == "rules":
+        authority, checked.problems = checked_authority(doc)
+        if authority is not None:
+            run.authorities.append((checked, authority))
+    elif kind == "waivers":
+        found = check_waivers(doc)
+        checked.problems = found.problems
+        if found.usable:
+            run.waivers.append((checked, found))
+    else:
+        checked.problems = check_document(doc, "policy")
+        ident = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if isinstance(ident, str):
+            if ident in run.policy_ids:
+                m = doc.mark(("id",))
+                checked.problems.append(
+                    Problem(
+                        display,
+                        m.line,
+                        m.column,
+                        "error",
+                        f"policy id {ident!r} is already used by {run.policy_ids[ident]}",
+                        "duplicate-policy",
+                    )
+                )
+            else:
+                run.policy_ids[ident] = display
+        if not any(p.severity == "error" for p in checked.problems):
+            run.policies.append((checked, doc))
+    return checked
+
+
+def _across(run: _Run, today: dt.date) -> None:
+    """Checks that need more than one file: duplicates, authority and waiver references."""
+    builtin = {a.id: a for a in load_ruleset([]).authorities}
+    defined: dict[str, Authority] = dict(builtin)
+    seen: dict[str, str] = {}
+    for checked, a in run.authorities:
+        where = (checked.path, a.location.line, a.location.column)
+        if a.id in seen:
+            message = f"authority {a.id!r} is already defined in {seen[a.id]}"
+        elif a.id in builtin and builtin[a.id].sha256 != a.sha256:
+            message = (
+                f"authority {a.id!r} is also built in, with other content; evaluate would "
+                "refuse this file as a duplicate (rename it, or change the built-in rules)"
+            )
+        else:
+            seen[a.id] = checked.path
+            defined[a.id] = a
+            continue
+        checked.problems.append(Problem(*where, "error", message, "duplicate-authority"))
+    for checked, doc in run.policies:
+        checked.problems.extend(authority_reference_problems(doc, defined))
+    index = rule_index(defined.values())
+    policies = set(run.policy_ids) if run.policy_ids else None
+    for checked, found in run.waivers:
+        checked.problems.extend(static_problems(found.waivers, index, policies, today))
+
+
+def _extra_files(rules: Iterable[Path], waivers: Iterable[Path]) -> list[tuple[Path, str]]:
+    out: list[tuple[Path, str]] = []
+    for root in rules:
+        out.extend((p, str(p)) for p in (rule_files(root) if root.exists() else [root]))
+    out.extend((p, str(p)) for p in waivers)
+    return out
+
+
+def validate_paths(
+    paths: list[str],
+    *,
+    strict: bool = False,
+    rules: Iterable[Path] = (),
+    waivers: Iterable[Path] = (),
+    today: dt.date | None = None,
+) -> Validation:
+    """Check every file the paths name, plus the rule sets and waivers the settings name."""
+    files, unmatched = expand(paths)
+    seen = {p.resolve() for p, _ in files}
+    for path, display in _extra_files(rules, waivers):
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            files.append((path, display))
+    result = Validation(strict=strict, unmatched=unmatched)
+    run = _Run()
+    result.files = [_check_one(path, display, run) for path, display in files]
+    _across(run, today or dt.date.today())
+    for checked in result.files:
+        checked.problems.sort(key=lambda p: (p.line, p.column, p.code))
+    return result
+
+
+def problem_dict(p: Problem, fails: bool) -> dict[str, Any]:
+    return {**p.to_dict(), "fails": fails}
+
+
+def validation_report(v: Validation) -> dict[str, Any]:
+    """The validate report as plain data (schemas/validation.json); every renderer formats it."""
+    problems = v.problems()
+    return {
+        "validation_version": VALIDATION_VERSION,
+        "tool": {"name": "sanctuary-check", "version": __version__},
+        "strict": v.strict,
+        "files": [
+            {
+                "path": c.path,
+                "kind": c.kind,
+                "errors": c.count("error"),
+                "warnings": c.count("warning"),
+            }
+            for c in v.files
+        ],
+        "problems": [problem_dict(p, v.fails(p)) for p in problems],
+        "summary": {
+            "files": len(v.files),
+            "errors": sum(1 for p in problems if p.severity == "error"),
+            "warnings": sum(1 for p in problems if p.severity == "warning"),
+            "failed": v.failed,
+        },
+    }
