@@ -70,6 +70,8 @@ class DeterminationCheck:
     unresolved: list[str]
     in_sample: bool
     note: str | None
+    #: Provisions the engine finds in conflict under the determination's authority.
+    flagged: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -556,6 +558,7 @@ def _compare(
         unresolved=sorted(unresolved, key=lambda p: rank.get(p, len(rank))),
         in_sample=in_sample,
         note=note,
+        flagged=sorted(conflicts, key=lambda p: rank.get(p, len(rank))),
     )
 
 

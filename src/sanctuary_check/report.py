@@ -144,6 +144,7 @@ def _determination(check: DeterminationCheck) -> dict[str, Any]:
         "unresolved": check.unresolved,
         "in_sample": check.in_sample,
         "note": check.note,
+        "flagged": check.flagged,
         "location": _loc(d.location),
     }
 
@@ -212,6 +213,36 @@ def authority_dict(st: AuthorityState) -> dict[str, Any]:
     }
 
 
+def agreement(results: list[PolicyResult]) -> dict[str, Any]:
+    """How the engine's verdicts compare with what authorities actually said.
+
+    At the jurisdiction level, per compared determination; at the provision level, the provisions
+    a noncompliance determination cited that the engine also flags, and the reverse. Comparisons
+    that read an input known only from the determination are counted apart, as in-sample.
+    """
+    jur = {"compared": 0, "agree": 0, "disagree": 0, "undecided": 0, "in_sample": 0}
+    prov = {"cited": 0, "cited_flagged": 0, "flagged": 0, "flagged_cited": 0, "unresolved": 0}
+    for r in results:
+        for check in r.determinations:
+            if check.compares_as is None or (check.note and check.engine_verdict is None):
+                continue
+            if check.in_sample:
+                jur["in_sample"] += 1
+                continue
+            jur["compared"] += 1
+            key = {True: "agree", False: "disagree", None: "undecided"}[check.agrees]
+            jur[key] += 1
+            if check.compares_as is Verdict.CONFLICT:
+                cited = set(check.determination.provisions)
+                flagged = set(check.flagged)
+                prov["cited"] += len(cited)
+                prov["cited_flagged"] += len(cited & flagged)
+                prov["flagged"] += len(flagged)
+                prov["flagged_cited"] += len(flagged & cited)
+                prov["unresolved"] += len(set(check.unresolved) & flagged)
+    return {"jurisdictions": jur, "provisions": prov}
+
+
 def build(run: RunInput) -> dict[str, Any]:
     """The whole report as plain data, valid against schemas/report.json."""
     law, enforcement, findings = _counts(), _counts(), _counts()
@@ -246,6 +277,7 @@ def build(run: RunInput) -> dict[str, Any]:
             "law": law,
             "enforcement": enforcement,
             "findings": findings,
+            "agreement": agreement(run.results),
             "waived": sum(1 for r in run.results for f in r.findings if f.waived is not None),
         },
     }

@@ -449,6 +449,27 @@ def _unknown_line(policy: dict[str, Any]) -> Text | None:
     return Text("Unknown because: " + "; ".join(parts) + ".", style="yellow")
 
 
+def _agreement(report: dict[str, Any]) -> Text | None:
+    """The engine against recorded determinations, across every policy of the run."""
+    a = report.get("summary", {}).get("agreement")
+    if not a:
+        return None
+    j, p = a["jurisdictions"], a["provisions"]
+    if not j["compared"] and not j["in_sample"]:
+        return None
+    t = Text("Agreement with recorded determinations: ", style="bold")
+    t.append(
+        f"{j['agree']} of {j['compared']} agree at the jurisdiction level"
+        f" ({j['disagree']} disagree, {j['undecided']} undecided); {j['in_sample']} more"
+        " in-sample (they read an input known only from the determination). Provisions:"
+        f" {p['cited_flagged']} of {p['cited']} cited also flagged; {p['flagged_cited']} of"
+        f" {p['flagged']} flagged were cited ({p['unresolved']} may be in unidentified"
+        " passages).",
+        style="default",
+    )
+    return t
+
+
 def _summary(policy: dict[str, Any]) -> Text:
     counts = {"conflict": 0, "compliant": 0, "unknown": 0, "not_applicable": 0}
     for f in policy["findings"]:
@@ -506,6 +527,10 @@ def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
         out.append(_summary(policy))
     if not report["policies"]:
         out.append(Text("No policy could be evaluated.", style="yellow"))
+    agreement = _agreement(report)
+    if agreement is not None and len(report["policies"]) > 1:
+        out.append(Text(""))
+        out.append(agreement)
     for w in report.get("warnings", []):
         out.append(Text(f"warning: {problem_line(w)}", style="yellow"))
     return out
