@@ -54,7 +54,7 @@ EXPECTED = [
     ("policies/west/dup-town.yaml", 2, 5, "error", "duplicate-policy"),
     ("policies/window-order.yaml", 19, 57, "error", "window-order"),
     ("policies/wrong-source-kind.yaml", 16, 26, "error", "wrong-source-kind"),
-    ("policies/yaml-alias.yaml", 10, 5, "error", "yaml-alias"),
+    ("policies/yaml-alias.yaml", 11, 5, "error", "yaml-alias"),  # at the alias, not the anchor
     ("policies/yaml-duplicate-key.yaml", 5, 1, "error", "yaml-duplicate-key"),
     ("policies/yaml-multiple-documents.yaml", 20, 1, "error", "yaml-multiple-documents"),
     ("policies/yaml-syntax.yaml", 13, 11, "error", "yaml-syntax"),

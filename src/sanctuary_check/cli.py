@@ -16,7 +16,7 @@ from . import __version__
 from .diff import changed, date_diff_report, diff_dates, diff_reports, diff_results
 from .engine import Options, authority_states, evaluate_policy, reaches
 from .inputs import load_policy
-from .loading import load_file
+from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
 from .model import Policy
 from .outputs import emit, parse_formats, write_atomically
 from .render import DIFF_RENDERERS
@@ -70,6 +70,16 @@ def _version(value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+def _size(value: str) -> int:
+    """A byte count: 4194304, 4096k, 4m, 4MiB."""
+    text = value.strip().lower().removesuffix("ib").removesuffix("b")
+    scale = {"k": 1024, "m": 1024**2, "g": 1024**3}.get(text[-1:], 1)
+    digits = text[:-1] if scale > 1 else text
+    if not digits.isdigit() or int(digits) <= 0:
+        raise typer.BadParameter(f"{value!r} is not a size (for example 8m or 8388608)")
+    return int(digits) * scale
+
+
 @app.callback()
 def _root(
     version: Annotated[
@@ -78,8 +88,46 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    max_file_size: Annotated[
+        str | None,
+        typer.Option(
+            "--max-file-size",
+            metavar="SIZE",
+            envvar="SANCTUARY_CHECK_MAX_FILE_SIZE",
+            help=f"Largest file read (default {MAX_FILE_BYTES // 1024 // 1024}m).",
+        ),
+    ] = None,
+    max_depth: Annotated[
+        int | None,
+        typer.Option(
+            "--max-depth",
+            min=1,
+            envvar="SANCTUARY_CHECK_MAX_DEPTH",
+            help=f"Deepest nesting in a file (default {MAX_DEPTH}).",
+        ),
+    ] = None,
+    max_nodes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-nodes",
+            min=1,
+            envvar="SANCTUARY_CHECK_MAX_NODES",
+            help=f"Most values in one file (default {MAX_NODES}).",
+        ),
+    ] = None,
 ) -> None:
-    """Check a jurisdiction's immigration policy against federal information-sharing law."""
+    """Check a jurisdiction's immigration policy against federal information-sharing law.
+
+    The limits on input files apply to every command; give them before it
+    (sanctuary-check --max-file-size 16m validate policies/) or as environment variables.
+    """
+    set_limits(
+        Limits(
+            file_bytes=_size(max_file_size) if max_file_size else MAX_FILE_BYTES,
+            depth=max_depth or MAX_DEPTH,
+            nodes=max_nodes or MAX_NODES,
+        )
+    )
 
 
 def _usage(message: str) -> typer.Exit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import os
 from pathlib import Path
 
 from .model import Policy
@@ -30,14 +31,9 @@ def expand(args: list[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
     for arg in args:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and (p.is_file() or p.is_symlink())
-            )
-            if not found:
+            found, walk_problems = _walk(path)
+            problems.extend(walk_problems)
+            if not found and not walk_problems:
                 problems.append(
                     Problem(arg, 1, 1, "error", "directory holds no .yaml files", "no-input")
                 )
@@ -58,6 +54,52 @@ def expand(args: list[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
                 Problem(arg, 1, 1, "error", "no such file or directory", "file-unreadable")
             )
     return files, problems
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The .yaml files under a directory, hidden entries left out, each directory once.
+
+    Symbolic links to directories are followed, but a link back to a directory already walked
+    (a loop) is reported and not entered, so a walk always ends.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def unreadable(err: OSError) -> None:
+        where = err.filename or str(root)
+        problems.append(
+            Problem(
+                str(where),
+                1,
+                1,
+                "error",
+                f"cannot read directory: {err.strerror or err}",
+                "file-unreadable",
+            )
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            problems.append(
+                Problem(
+                    dirpath,
+                    1,
+                    1,
+                    "error",
+                    "symbolic link loop: this directory was already walked",
+                    "file-unreadable",
+                )
+            )
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and Path(name).suffix in YAML_SUFFIXES:
+                found.append(Path(dirpath) / name)
+    return sorted(found), problems
 
 
 def load_policy(path: Path, display: str) -> tuple[Policy | None, list[Problem]]:

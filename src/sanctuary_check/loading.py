@@ -10,9 +10,11 @@ refused: these files never need them, and refusing them is what keeps alias bomb
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +27,34 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[str | int, ...]
 
-#: Default limits; the CLI may raise them. Policy files are small; these stop runaway input.
+#: Default limits. Policy and rule files are small (Philadelphia's is about 25 KB and 12 levels
+#: deep); these stop runaway or hostile input long before it costs time or memory.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much one file may hold. Raised with --max-file-size, --max-depth, --max-nodes."""
+
+    file_bytes: int = MAX_FILE_BYTES
+    depth: int = MAX_DEPTH
+    nodes: int = MAX_NODES
+
+
+_limits = Limits()
+
+
+def set_limits(limits: Limits) -> None:
+    """Set the limits for every file loaded from now on (the CLI does this once per run)."""
+    global _limits
+    _limits = limits
+
+
+def current_limits() -> Limits:
+    return _limits
+
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -202,7 +228,18 @@ class _Builder:
         return out
 
 
+_UTF16_32_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+
+
 def _decode(path: str, raw: bytes) -> str:
+    for bom, name in _UTF16_32_BOMS:
+        if raw.startswith(bom):
+            raise LoadError(path, 1, 1, f"the file is {name} text; save it as UTF-8", "encoding")
     if b"\x00" in raw:
         return _binary(path)
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -225,23 +262,32 @@ def _binary(path: str) -> str:
     raise LoadError(path, 1, 1, "binary file (contains NUL bytes), not YAML text", "binary-file")
 
 
-def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: Path, display: str, max_bytes: int | None = None) -> bytes:
     """Read a file whole, turning every OS-level failure into a LoadError at 1:1."""
+    limit = max_bytes if max_bytes is not None else _limits.file_bytes
     try:
-        if path.is_dir():
+        info = path.stat()  # follows links: a loop or a dangling link fails here
+        if stat.S_ISDIR(info.st_mode):
             raise LoadError(display, 1, 1, "is a directory, not a file", "file-unreadable")
-        size = path.stat().st_size
-        if size > max_bytes:
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device would block or never end: refuse rather than hang.
+            raise LoadError(
+                display, 1, 1, "not a regular file (a pipe, socket or device)", "file-unreadable"
+            )
+        if info.st_size > limit:
             raise LoadError(
                 display,
                 1,
                 1,
-                f"file is {size} bytes, over the {max_bytes}-byte limit (raise it with "
+                f"file is {info.st_size} bytes, over the {limit}-byte limit (raise it with "
                 "--max-file-size)",
                 "file-too-large",
             )
         with path.open("rb") as fh:
-            return fh.read(max_bytes + 1)
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:  # the file grew while we looked
+            raise LoadError(display, 1, 1, f"file is over the {limit}-byte limit", "file-too-large")
+        return raw
     except LoadError:
         raise
     except FileNotFoundError:
@@ -249,6 +295,8 @@ def read_bytes(path: Path, display: str, max_bytes: int = MAX_FILE_BYTES) -> byt
             raise LoadError(display, 1, 1, "broken symbolic link", "file-unreadable") from None
         raise LoadError(display, 1, 1, "no such file", "file-unreadable") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError(display, 1, 1, "symbolic link loop", "file-unreadable") from None
         reason = exc.strerror or exc.__class__.__name__
         raise LoadError(display, 1, 1, f"cannot read file: {reason}", "file-unreadable") from None
 
@@ -257,16 +305,22 @@ def load_text(
     text: str,
     path: str,
     *,
-    max_depth: int = MAX_DEPTH,
-    max_nodes: int = MAX_NODES,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
     sha256: str | None = None,
 ) -> Document:
     """Parse YAML text into a :class:`Document`. Raises :class:`LoadError` on any problem."""
+    max_depth = max_depth if max_depth is not None else _limits.depth
+    max_nodes = max_nodes if max_nodes is not None else _limits.nodes
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if not text.strip():
         raise LoadError(path, 1, 1, "empty file", "empty-file")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except UnicodeError as exc:  # lone surrogates: text no file decoded as UTF-8 can hold
+        line, column = _line_col(text, getattr(exc, "start", 0))
+        raise LoadError(path, line, column, "text that is not valid Unicode", "encoding") from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -278,10 +332,17 @@ def load_text(
         ):
             problem = "more than one YAML document (---) in one file; keep one per file"
             code = "yaml-multiple-documents"
+        elif "maximum nesting depth" in problem:
+            problem = (
+                "nesting too deep for the YAML parser (more than 1000 levels); policy and rule "
+                "files never need this"
+            )
+            code = "yaml-too-deep"
         else:
             code = "yaml-syntax"
-            if "\t" in problem or "tab" in problem:
-                problem += " (YAML does not allow tabs for indentation; use spaces)"
+            at = _char_at(text, line, column)
+            if "\t" in problem or "tab" in problem or at == "\t":
+                problem += " (a tab: YAML does not allow tabs for indentation; use spaces)"
         raise LoadError(path, line, column, problem, code) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         pos = getattr(exc, "position", None)
@@ -298,7 +359,30 @@ def load_text(
         data = builder.build(node, (), 0)
     except RecursionError:
         raise LoadError(path, 1, 1, "nesting too deep to read", "yaml-too-deep") from None
+    except LoadError as err:
+        if err.code == "yaml-alias":
+            raise _at_first_alias(text, err) from None
+        raise
     return Document(path, data, sha256, builder.marks, builder.key_marks)
+
+
+def _at_first_alias(text: str, err: LoadError) -> LoadError:
+    """Point an alias error at the first ``*alias`` (composed nodes only know the anchor)."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            m = event.start_mark
+            if isinstance(event, yaml.AliasEvent) and m is not None:
+                return LoadError(err.path, m.line + 1, m.column + 1, err.message, err.code)
+    except yaml.YAMLError:
+        pass
+    return err
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines) and 1 <= column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
@@ -315,9 +399,9 @@ def load_file(
     path: Path,
     display: str | None = None,
     *,
-    max_bytes: int = MAX_FILE_BYTES,
-    max_depth: int = MAX_DEPTH,
-    max_nodes: int = MAX_NODES,
+    max_bytes: int | None = None,
+    max_depth: int | None = None,
+    max_nodes: int | None = None,
 ) -> Document:
     """Load one YAML file. ``display`` is the path printed in messages and reports."""
     shown = display if display is not None else str(path)

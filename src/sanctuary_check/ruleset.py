@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .loading import Document, LoadError, load_file
+from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Document, LoadError, load_file
 from .model import Authority, Location
 from .parse import authority_from
 from .timeline import windows_overlap
@@ -77,7 +77,7 @@ class Registry:
 
 def _registry_file(name: str) -> dict[str, Any]:
     path = builtin_rules_dir() / REGISTRY_DIR / f"{name}.yaml"
-    doc = load_file(path, f"rules/{REGISTRY_DIR}/{name}.yaml")
+    doc = load_file(path, f"rules/{REGISTRY_DIR}/{name}.yaml", **_BUILTIN)
     data: dict[str, Any] = doc.data[name]
     return data
 
@@ -119,10 +119,20 @@ def rule_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml") if REGISTRY_DIR not in p.relative_to(root).parts)
 
 
-def load_rule_file(path: Path, display: str) -> tuple[Authority | None, list[Problem]]:
+#: The files shipped with the tool are trusted: the limits a user sets for input do not apply.
+_BUILTIN: dict[str, int] = {
+    "max_bytes": MAX_FILE_BYTES,
+    "max_depth": MAX_DEPTH,
+    "max_nodes": MAX_NODES,
+}
+
+
+def load_rule_file(
+    path: Path, display: str, *, builtin: bool = False
+) -> tuple[Authority | None, list[Problem]]:
     """Load and check one authority file. Returns the authority only when it has no errors."""
     try:
-        doc = load_file(path, display)
+        doc = load_file(path, display, **(_BUILTIN if builtin else {}))
     except LoadError as err:
         return None, [Problem.from_load_error(err)]
     return checked_authority(doc)
@@ -285,7 +295,7 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
                 display = f"{logical}/{path.relative_to(root).as_posix()}"
             else:
                 display = str(path)
-            authority, problems = load_rule_file(path, display)
+            authority, problems = load_rule_file(path, display, builtin=logical is not None)
             rs.problems.extend(problems)
             if authority is None:
                 continue

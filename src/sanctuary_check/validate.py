@@ -9,6 +9,7 @@ errors never stops the others from being checked. Nothing here prints.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,10 +203,12 @@ def validate_paths(
 ) -> Validation:
     """Check every file the paths name, plus the rule sets and waivers the settings name."""
     files, unmatched = expand(paths)
-    seen = {p.resolve() for p, _ in files}
+    # os.path.realpath, unlike Path.resolve, does not raise on a symbolic link loop: the loop is
+    # reported when the file is read.
+    seen = {os.path.realpath(p) for p, _ in files}
     for path, display in _extra_files(rules, waivers):
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
+        if os.path.realpath(path) not in seen:
+            seen.add(os.path.realpath(path))
             files.append((path, display))
     result = Validation(strict=strict, unmatched=unmatched)
     run = _Run()

@@ -448,13 +448,27 @@ def check_document(doc: Document, kind: SchemaName) -> list[Problem]:
     return list(_check_dates(doc))
 
 
+def _kind_of(data: Any) -> str:
+    if data is None:
+        return "nothing (a null)"
+    if isinstance(data, bool):
+        return "a true/false value"
+    if isinstance(data, int | float):
+        return "a number"
+    if isinstance(data, str):
+        return "a line of text"
+    if isinstance(data, list):
+        return "a list"
+    return f"a {type(data).__name__}"
+
+
 def not_a_mapping(path: str, data: Any, what: str) -> Problem:
     return Problem(
         path,
         1,
         1,
         "error",
-        f"a {what} file must be a mapping, not a {type(data).__name__}",
+        f"a {what} file must be a mapping of keys to values, not {_kind_of(data)}",
         "not-a-mapping",
     )
 
