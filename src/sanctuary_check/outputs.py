@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,16 @@ from .session import UsageError
 Output = tuple[str, str | None]  # (format name, file or None for standard output)
 
 
-def parse_formats(values: Iterable[str], default: str = "table") -> list[Output]:
+def parse_formats(
+    values: Iterable[str], default: str = "table", available: Iterable[str] | None = None
+) -> list[Output]:
     """``--format NAME[=FILE]`` values; at most one may go to standard output."""
+    names = sorted(available if available is not None else RENDERERS)
     out: list[Output] = []
     for value in values:
         name, sep, target = value.partition("=")
-        if name not in RENDERERS:
-            raise UsageError(f"unknown format {name!r}; available: {', '.join(sorted(RENDERERS))}")
+        if name not in names:
+            raise UsageError(f"unknown format {name!r}; available: {', '.join(names)}")
         if sep and not target:
             raise UsageError(f"--format {value}: give a file name after '='")
         out.append((name, target or None))
@@ -53,14 +56,25 @@ def _columns_env() -> int:
         return 80
 
 
-def write_atomically(target: str, text: str) -> None:
-    """Write the whole file or nothing: a temporary file in the same directory, renamed."""
-    path = Path(target)
+def _temporary(path: Path, text: str) -> str:
+    """The text in a temporary file beside ``path`` (same file system, so it can be renamed)."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomically(target: str, text: str) -> None:
+    """Write the whole file or nothing: a temporary file in the same directory, renamed."""
+    path = Path(target)
+    tmp = _temporary(path, text)
+    try:
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -68,18 +82,42 @@ def write_atomically(target: str, text: str) -> None:
         raise
 
 
+def write_new(target: str, text: str) -> None:
+    """Write a file that must not exist yet: whole or not at all, and never over another file.
+
+    Raises FileExistsError when the target exists (even if it appears meanwhile).
+    """
+    path = Path(target)
+    tmp = _temporary(path, text)
+    try:
+        try:
+            os.link(tmp, path)  # atomic, and fails if the target exists
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            with path.open("x", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 FILE_STYLE = Style(width=100, color=False, unicode=True)
 
 
 def emit(outputs: list[Output], report: dict[str, Any]) -> None:
     """Render the report in every chosen format, to standard output or to its file."""
+    deliver(outputs, lambda name, style: RENDERERS[name](report, style))
+
+
+def deliver(outputs: list[Output], produce: Callable[[str, Style], str]) -> None:
+    """Write each format's text to standard output or, whole or not at all, to its file."""
     for name, target in outputs:
-        renderer = RENDERERS[name]
         if target is None:
-            sys.stdout.write(renderer(report, terminal_style()))
+            sys.stdout.write(produce(name, terminal_style()))
             sys.stdout.flush()
             continue
         try:
-            write_atomically(target, renderer(report, FILE_STYLE))
+            write_atomically(target, produce(name, FILE_STYLE))
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -64,6 +64,8 @@ class RuleSet:
     authorities: list[Authority] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: Where each authority's file is on disk, for commands that show the file itself.
+    paths: dict[str, Path] = field(default_factory=dict)
     digest: Any = field(default_factory=hashlib.sha256)
 
     @property
@@ -139,6 +141,7 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
             seen[authority.id] = display
             rs.authorities.append(authority)
             rs.files.append(display)
+            rs.paths[authority.id] = path
             rs.digest.update(display.encode() + b"\0" + authority.sha256.encode() + b"\0")
     rs.authorities.sort(key=lambda a: (a.window.effective_from or "", a.id))
     return rs
