@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
-SchemaName = Literal["policy", "rules", "report"]
-NAMES: tuple[SchemaName, ...] = ("policy", "rules", "report")
+SchemaName = Literal["policy", "rules", "report", "expectations"]
+NAMES: tuple[SchemaName, ...] = ("policy", "rules", "report", "expectations")
 
 _COMMON_PREFIX = "common.json#/$defs/"
 
