@@ -62,11 +62,12 @@ def render(result: TestRun, width: int) -> str:
     failed = len(result.failures)
     files = len({c.file.path for c in result.cases})
     out.append("")
-    out.append(
-        f"{failed} of {result.checked} expectations failed"
-        if failed
-        else f"all {result.checked} expectations hold"
-    )
+    if failed:
+        out.append(f"{failed} of {result.checked} expectations failed")
+    elif result.checked:
+        out.append(f"all {result.checked} expectations hold")
+    else:
+        out.append("no expectation was checked")
     out[-1] += f" ({len(result.cases)} cases in {files} file{'s' if files != 1 else ''})"
     if result.errors:
         out[-1] += f"; {result.errors} input problem{'s' if result.errors != 1 else ''} (above)"
