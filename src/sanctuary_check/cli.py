@@ -316,6 +316,12 @@ def test_command(
             "--coverage", help="Report the rules and condition branches no expectation exercises."
         ),
     ] = False,
+    authority: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--authority", metavar="ID", help="With --coverage, report only these authorities."
+        ),
+    ] = None,
 ) -> None:
     """Check expectation files: the verdicts each policy should get, per date.
 
@@ -326,7 +332,9 @@ def test_command(
         files, errors = load_expectations(
             _default_paths(paths, "tests/expectations"), _print_problem
         )
-        outcome = run_expectations(files, list(rules or []), _print_problem, with_coverage=coverage)
+        outcome = run_expectations(
+            files, list(rules or []), _print_problem, with_coverage=coverage, coverage_of=authority
+        )
     except UsageError as exc:
         raise _usage(str(exc)) from None
     outcome.errors += errors
@@ -442,6 +450,7 @@ def init(
         typer.echo(text, nl=False)
         raise typer.Exit(EXIT_OK)
     try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
         write_new(target, text)
     except FileExistsError:
         raise _usage(f"{target} exists; init never overwrites a file (choose --output)") from None

@@ -141,6 +141,8 @@ class Coverage:
     """What expectations exercised, accumulated over every case of a run."""
 
     authorities: dict[str, Authority] = field(default_factory=dict)
+    #: Report only these authorities (None: every authority loaded).
+    only: frozenset[str] | None = None
     exercised: set[str] = field(default_factory=set)
     covered: dict[str, set[tuple[NodePath, str]]] = field(default_factory=dict)
 
@@ -155,6 +157,8 @@ class Coverage:
     def report(self) -> list[EntryCoverage]:
         out = []
         for a in self.authorities.values():
+            if self.only is not None and a.id not in self.only:
+                continue
             for entry in entries_of(a):
                 out.append(self._entry(entry))
         return out

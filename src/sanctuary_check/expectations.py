@@ -149,7 +149,7 @@ def load(path: Path, display: str) -> tuple[ExpectationFile | None, list[Problem
             )
         )
         return None, problems
-    rules = [(path.parent / r).resolve() for r in doc.data.get("rules", [])]
+    rules = [Path(_display((path.parent / r).resolve())) for r in doc.data.get("rules", [])]
     cases = [_case(doc, i, c, problems) for i, c in enumerate(doc.data["cases"])]
     if problems:
         return None, problems
@@ -316,9 +316,11 @@ def run(
     on_problem: ProblemSink,
     *,
     with_coverage: bool = False,
+    coverage_of: list[str] | None = None,
 ) -> TestRun:
     """Evaluate each case's policy on its date and compare every expectation."""
-    out = TestRun(coverage=Coverage() if with_coverage else None)
+    only = frozenset(coverage_of) if coverage_of else None
+    out = TestRun(coverage=Coverage(only=only) if with_coverage else None)
     recorder = Recorder()
     sessions: dict[tuple[dt.date, tuple[Path, ...]], Session] = {}
     for file in files:

@@ -32,6 +32,7 @@ class Evidence:
     url: str | None
     quality: str | None
     read: str | None
+    title: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,7 +100,7 @@ def _evidence(sources: dict[str, Source], ident: str) -> Evidence:
     src = sources.get(ident)
     if src is None:
         return Evidence(ident, None, None, None)
-    return Evidence(ident, src.url, src.quality, src.read)
+    return Evidence(ident, src.url, src.quality, src.read, src.title)
 
 
 def _pinpoint(sources: dict[str, Source], c: Citation, raw: dict[str, Any]) -> Pinpoint:
@@ -108,7 +109,7 @@ def _pinpoint(sources: dict[str, Source], c: Citation, raw: dict[str, Any]) -> P
     if c.section:
         parts.append(f"section {c.section}")
     if c.pinpoint:
-        parts.append(f"at {c.pinpoint}")
+        parts.append(c.pinpoint)
     if not parts:
         parts.append("section unconfirmed" if "section" in c.unconfirmed else "no section given")
     quote, notes = raw.get("quote"), raw.get("notes")

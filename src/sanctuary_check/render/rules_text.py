@@ -140,7 +140,7 @@ def pinpoint_text(sources: dict[str, Source], c: Citation) -> str:
     if c.section:
         where_.append(f"section {c.section}")
     if c.pinpoint:
-        where_.append(f"at {c.pinpoint}")
+        where_.append(c.pinpoint)
     if not where_:
         where_.append("section unconfirmed" if "section" in c.unconfirmed else "no section given")
     flags = f" [unconfirmed: {', '.join(c.unconfirmed)}]" if c.unconfirmed else ""

@@ -42,7 +42,9 @@ def _evidence(e: Evidence, esc: Callable[[object], str], link: Callable[[str, st
     """One piece of evidence: its id (linked when its address is plainly http(s)) and tags."""
     url = _url(e.url)
     name = link(esc(e.id), url) if url else esc(e.id)
-    return f"{name} [{esc(e.quality or '?')}] read: {esc(e.read or '?')}"
+    title = f" ({esc(e.title)})" if e.title else ""
+    quality = f" [{esc(e.quality)}]" if e.quality else ""
+    return f"{name}{title}{quality} read: {esc(e.read or '?')}"
 
 
 def _md_evidence(e: Evidence) -> str:

@@ -49,7 +49,7 @@ def render(result: TestRun, width: int) -> str:
         out.extend(
             wrap(
                 f"{run.file.path} as of {run.case.as_of.isoformat()}: "
-                f"{run.checked} expectations on {run.policy}{desc}",
+                f"{run.checked} expectation{'s' if run.checked != 1 else ''} on {run.policy}{desc}",
                 width,
                 f"{status:>9}  ",
                 " " * 11,
