@@ -67,7 +67,7 @@ def test_settling_the_top_fact_in_a_copy_changes_the_verdicts_it_predicted(
     data = gaps_json("policies/", "--as-of", as_of)
     top = data["facts"][0]
     assert top["verdicts_changed"] > 0
-    source = ROOT / "policies" / f"{top['policy']}.yaml"
+    source = ROOT / top["path"]
     before = verdicts(source, as_of)
     copy_dir = tmp_path / "policies"
     copy_dir.mkdir()

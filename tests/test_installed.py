@@ -93,3 +93,21 @@ def test_closed_pipe_is_quiet(tmp_path: Path) -> None:
     )
     assert "Traceback" not in proc.stderr
     assert "BrokenPipe" not in proc.stderr
+
+
+def test_shell_completion_offers_rule_ids(tmp_path: Path) -> None:
+    proc = _run(
+        _command(),
+        tmp_path,
+        _SANCTUARY_CHECK_COMPLETE="complete_bash",
+        COMP_WORDS="sanctuary-check explain doj-2017-10-11/release",
+        COMP_CWORD="2",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["doj-2017-10-11/release-notification"]
+
+
+def test_expectations_from_another_directory(tmp_path: Path) -> None:
+    proc = _run([*_command(), "test", str(ROOT / "tests" / "expectations")], tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "expectations hold" in proc.stdout

@@ -194,9 +194,10 @@ class Catalog:
                 if target not in targets:
                     continue
                 rules = [n for k in _RULE_KEYS for n in _names(effect.get(k))]
-                if rules and entry.rule is None and entry.scope is None:
-                    pass  # an effect on some rules is still an effect on the authority
-                elif rules and local not in rules and f"{target}/{local}" not in rules:
+                # An effect naming rules reaches those rules (and is an effect on the authority);
+                # one naming none reaches every rule of the authority.
+                on_part = entry.rule is not None or entry.scope is not None
+                if rules and on_part and local not in rules and f"{target}/{local}" not in rules:
                     continue
                 m = doc.mark(("effects", i)) if doc is not None else Mark(1, 1)
                 out.append(Effect(a.id, effect, Location(a.path, m.line, m.column)))

@@ -548,6 +548,7 @@ def to_dict(g: Gaps) -> dict[str, Any]:
             {
                 "rank": rank_no,
                 "policy": r.policy.id,
+                "path": r.policy.path,
                 "kind": r.fact.kind,
                 "subject": r.fact.subject,
                 "text": r.fact.text,
