@@ -111,3 +111,21 @@ def test_validate_from_another_directory(tmp_path: Path) -> None:
         "policies/town.yaml:5:10: error: sources: [] should be non-empty [schema-size]\n"
     )
     assert json.loads(sarif.read_text())["runs"][0]["results"][0]["ruleId"] == "schema-size"
+
+
+def test_shell_completion_offers_rule_ids(tmp_path: Path) -> None:
+    proc = _run(
+        _command(),
+        tmp_path,
+        _SANCTUARY_CHECK_COMPLETE="complete_bash",
+        COMP_WORDS="sanctuary-check explain doj-2017-10-11/release",
+        COMP_CWORD="2",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["doj-2017-10-11/release-notification"]
+
+
+def test_expectations_from_another_directory(tmp_path: Path) -> None:
+    proc = _run([*_command(), "test", str(ROOT / "tests" / "expectations")], tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "expectations hold" in proc.stdout

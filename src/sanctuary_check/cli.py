@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,13 +14,26 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
+from .catalog import Catalog, entries_of
 from .diff import changed, date_diff_report, diff_dates, diff_reports, diff_results
 from .engine import Options, authority_states, evaluate_policy, reaches
+from .expectations import load_all as load_expectations
+from .expectations import run as run_expectations
+from .explain import Explanation, apply_rule
+from .gaps import gaps as find_gaps
+from .gaps import to_dict as gaps_dict
 from .inputs import load_policy
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
 from .model import Policy
-from .outputs import emit, parse_formats, write_atomically
+from .outputs import deliver, emit, parse_formats, terminal_style, write_atomically, write_new
 from .render import DIFF_RENDERERS
+from .render.explain_text import render as render_explanation
+from .render.gaps_text import render as render_gaps
+from .render.rules_text import render_entry, render_list
+from .render.rulesdoc import DOC_FORMATS
+from .render.test_text import render as render_test
+from .rulesdoc import build as build_rulesdoc
+from .ruleset import registry
 from .schemas import NAMES, SchemaName, bundled
 from .session import (
     Session,
@@ -31,6 +45,10 @@ from .session import (
     report_of,
 )
 from .settings import Settings, SettingsError, load_settings
+from .skeleton import STATE_PATTERN, Identity, schema_reference
+from .skeleton import kinds as skeleton_kinds
+from .skeleton import problems as skeleton_problems
+from .skeleton import render as render_skeleton
 from .validate import validate_paths, validation_report
 from .validation import Problem
 
@@ -170,6 +188,22 @@ def _either(flag: list[Path] | None, setting: tuple[Path, ...]) -> list[Path]:
     return list(flag) if flag is not None else list(setting)
 
 
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Evaluate the law as it stood on this day (YYYY-MM-DD). Default: today.",
+    ),
+]
+Rules = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules", metavar="PATH", help="Add a rule file or directory to the built-in rules."
+    ),
+]
+
+
 @app.command()
 def evaluate(
     paths: Annotated[
@@ -178,20 +212,8 @@ def evaluate(
             metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."
         ),
     ],
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="DATE",
-            help="Evaluate the law as it stood on this day (YYYY-MM-DD). Default: today.",
-        ),
-    ] = None,
-    rules: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--rules", metavar="PATH", help="Add a rule file or directory to the built-in rules."
-        ),
-    ] = None,
+    as_of: AsOf = None,
+    rules: Rules = None,
     authority: Annotated[
         list[str] | None,
         typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
@@ -454,8 +476,8 @@ def schema(
         str,
         typer.Argument(
             metavar="|".join(NAMES),
-            help="Which schema: policy, rules or waivers files, settings, or the JSON reports "
-            "of evaluate (report) and validate (validation).",
+            help="Which schema: policy, rules, waivers or expectation files, settings, or the "
+            "JSON reports of evaluate (report) and validate (validation).",
         ),
     ],
     output: Annotated[
@@ -469,7 +491,8 @@ def schema(
         ),
     ] = None,
 ) -> None:
-    """Print a JSON Schema (self-contained) for policy, rule or waivers files, or a report."""
+    """Print a JSON Schema (self-contained): policy, rule, waivers or expectation files, settings,
+    or a report."""
     if name not in NAMES:
         raise _usage(f"unknown schema {name!r}; choose one of {', '.join(NAMES)}")
     chosen: SchemaName = next(n for n in NAMES if n == name)
@@ -481,6 +504,368 @@ def schema(
         write_atomically(str(output), text)
     except OSError as exc:
         raise _usage(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+rules_app = typer.Typer(
+    help="The authorities and rules in the loaded rule sets: list, show, doc.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app, name="rules")
+
+
+def _paths(text: str) -> typer.models.ArgumentInfo:
+    """An optional list of paths, defaulting to a directory of the project."""
+    return typer.Argument(metavar="[PATH]...", help=text)  # type: ignore[no-any-return]
+
+
+def _width() -> int:
+    return terminal_style().width
+
+
+def _session(as_of: str | None, rules: list[Path] | None, **selection: list[str] | None) -> Session:
+    """Open a session and report problems in the rule files (an error in one is exit 2)."""
+    session = open_session(as_of, rules, selection.get("authority"), selection.get("question"))
+    for p in session.ruleset.problems:
+        _print_problem(p)
+    if session.rule_errors:
+        raise typer.Exit(EXIT_INPUT)
+    return session
+
+
+def _complete_ids(incomplete: str) -> list[str]:
+    """Shell completion: authority and rule ids of the built-in rules."""
+    try:
+        catalog = Catalog(open_session(None))
+    except Exception:  # completion must never fail loudly
+        return []
+    names = [a.id for a in catalog.authorities] + [e.ident for e in catalog.entries()]
+    return [n for n in names if n.startswith(incomplete)]
+
+
+@rules_app.command("list")
+def rules_list(as_of: AsOf = None, rules: Rules = None) -> None:
+    """List every loaded authority with its window, scope, questions and rules.
+
+    Authorities not in force on the date are listed as such, never left out.
+    """
+    try:
+        catalog = Catalog(_session(as_of, rules))
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    typer.echo(render_list(catalog, _width()), nl=False)
+
+
+@rules_app.command("show")
+def rules_show(
+    ident: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="An authority id, <authority>/<rule>, or <authority>/outside-scope/<provision>.",
+            autocompletion=_complete_ids,
+        ),
+    ],
+    as_of: AsOf = None,
+    rules: Rules = None,
+) -> None:
+    """Show one authority or rule: plain words, condition, citations, window, effects on it."""
+    try:
+        catalog = Catalog(_session(as_of, rules))
+        entry = catalog.resolve(ident)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    typer.echo(render_entry(catalog, entry, _width()), nl=False)
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="RULE_ID",
+            help="<authority>/<rule> or <authority>/outside-scope/<provision>.",
+            autocompletion=_complete_ids,
+        ),
+    ],
+    policies: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[POLICY]...", help="Policy files to apply the rule to."),
+    ] = None,
+    as_of: AsOf = None,
+    rules: Rules = None,
+) -> None:
+    """Explain what a rule requires and, given a policy, how its finding was decided.
+
+    The trace shows how each part of the rule's condition was decided, with the policy lines it
+    read; then which authority controls the provision in each lens; and, for an unknown
+    verdict, which facts of the policy would settle it. Exit status: 0, or 2 for bad input.
+    """
+    try:
+        session = _session(as_of, rules)
+        catalog = Catalog(session)
+        entry = catalog.resolve(rule_id)
+        if entry.rule is None and entry.scope is None:
+            names = ", ".join(e.ident for e in entries_of(entry.authority))
+            raise UsageError(f"{rule_id} is an authority; explain one of its rules: {names}")
+        explanation = Explanation(entry, catalog.state(entry.authority))
+        errors: list[Problem] = []
+        if policies:
+            evaluation = evaluate_inputs(session, policies, _print_problem, keep_documents=True)
+            errors = evaluation.errors
+            for r in evaluation.results:
+                doc = evaluation.documents[r.policy.path]
+                explanation.applications.append(apply_rule(session, entry, doc, r))
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    typer.echo(render_explanation(catalog, explanation, _width()), nl=False)
+    raise typer.Exit(EXIT_INPUT if errors else EXIT_OK)
+
+
+@app.command("test")
+def test_command(
+    paths: Annotated[
+        list[str] | None, _paths("Expectation files or directories (default: tests/expectations).")
+    ] = None,
+    rules: Rules = None,
+    coverage: Annotated[
+        bool,
+        typer.Option(
+            "--coverage", help="Report the rules and condition branches no expectation exercises."
+        ),
+    ] = False,
+    authority: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--authority", metavar="ID", help="With --coverage, report only these authorities."
+        ),
+    ] = None,
+) -> None:
+    """Check expectation files: the verdicts each policy should get, per date.
+
+    A failure prints the expected verdict beside the actual one, with the finding's trace.
+    Exit status: 0 every expectation holds; 1 one failed; 2 some input could not be read.
+    """
+    try:
+        files, errors = load_expectations(
+            _default_paths(paths, "tests/expectations"), _print_problem
+        )
+        outcome = run_expectations(
+            files, list(rules or []), _print_problem, with_coverage=coverage, coverage_of=authority
+        )
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    outcome.errors += errors
+    typer.echo(render_test(outcome, _width()), nl=False)
+    if outcome.errors:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FOUND if outcome.failures else EXIT_OK)
+
+
+def _is_kind(value: str) -> bool:
+    return value in skeleton_kinds()
+
+
+def _is_state(value: str) -> bool:
+    return STATE_PATTERN.fullmatch(value) is not None
+
+
+def _complete_kind(incomplete: str) -> list[str]:
+    return [k for k in skeleton_kinds() if k.startswith(incomplete)]
+
+
+def _prompt_identity(identity: Identity) -> Identity:
+    """Ask on the terminal for what the flags did not give (empty answers keep a TODO)."""
+
+    def ask(text: str, current: str | None, check: Callable[[str], bool]) -> str | None:
+        while current is None:
+            answer = str(typer.prompt(text, default="", show_default=False)).strip()
+            if not answer:
+                return None
+            if check(answer):
+                return answer
+            typer.echo("  not valid here; try again, or press Enter to leave a TODO", err=True)
+        return current
+
+    return Identity(
+        id=identity.id,
+        name=ask("Official name (e.g. City of Example)", identity.name, bool),
+        kind=ask(f"Kind ({' | '.join(skeleton_kinds())})", identity.kind, _is_kind),
+        state=ask("State (two capital letters)", identity.state, _is_state),
+        ocd_id=ask(
+            "Open Civic Data id (ocd-division/...; Enter to skip)",
+            identity.ocd_id,
+            lambda v: v.startswith("ocd-division/"),
+        ),
+    )
+
+
+@app.command()
+def init(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="The policy id (= file name).")],
+    name: Annotated[str | None, typer.Option("--name", help="The official name.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="city, county, consolidated_city_county, state or other.",
+            autocompletion=_complete_kind,
+        ),
+    ] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Two capital letters.")] = None,
+    ocd_id: Annotated[
+        str | None, typer.Option("--ocd-id", help="Open Civic Data division id.")
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write (default: policies/ID.yaml, or ID.yaml with no policies/ "
+            "here); - for standard output.",
+        ),
+    ] = None,
+    schema_ref: Annotated[
+        str | None,
+        typer.Option("--schema", metavar="PATH_OR_URL", help="The $schema for editors."),
+    ] = None,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-interactive",
+            help="Ask for what the flags leave out (default: when on a terminal).",
+        ),
+    ] = None,
+) -> None:
+    """Start a policy file for a new jurisdiction: every provision key, commented out.
+
+    A key left commented out stays unknown. Never overwrites a file. Exit status: 0 written;
+    2 bad usage or the file exists.
+    """
+    identity = Identity(ident, name, kind, state, ocd_id)
+    wrong = skeleton_problems(identity)
+    if wrong:
+        raise _usage("; ".join(wrong))
+    target = output or (
+        str(Path("policies") / f"{ident}.yaml") if Path("policies").is_dir() else f"{ident}.yaml"
+    )
+    if target != "-" and Path(target).exists():
+        raise _usage(f"{target} exists; init never overwrites a file (choose --output)")
+    on_terminal = sys.stdin.isatty() and sys.stdout.isatty() and target != "-"
+    if interactive if interactive is not None else on_terminal:
+        identity = _prompt_identity(identity)
+    if schema_ref is None:
+        schema_ref, present = schema_reference(Path(target if target != "-" else "x.yaml"))
+        if not present:
+            typer.echo(
+                f"note: editors validate through {schema_ref}; write it with: "
+                f"sanctuary-check schema policy > {Path(target).parent / schema_ref}",
+                err=True,
+            )
+    text = render_skeleton(identity, schema_ref, registry())
+    if target == "-":
+        typer.echo(text, nl=False)
+        raise typer.Exit(EXIT_OK)
+    try:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        write_new(target, text)
+    except FileExistsError:
+        raise _usage(f"{target} exists; init never overwrites a file (choose --output)") from None
+    except OSError as exc:
+        raise _usage(f"cannot write {target}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {target}: replace every TODO, then uncomment the provisions you encode")
+
+
+class TextOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _default_paths(paths: list[str] | None, default: str) -> list[str]:
+    if paths:
+        return paths
+    if not Path(default).exists():
+        raise UsageError(f"give a path (there is no {default}/ here)")
+    return [default]
+
+
+@app.command("gaps")
+def gaps_command(
+    paths: Annotated[
+        list[str] | None, _paths("Policy files, directories or glob patterns (default: policies).")
+    ] = None,
+    as_of: AsOf = None,
+    rules: Rules = None,
+    authority: Annotated[
+        list[str] | None,
+        typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
+    ] = None,
+    fmt: Annotated[TextOrJson, typer.Option("--format", help="table or json.")] = TextOrJson.table,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list facts that change no verdict.")
+    ] = False,
+) -> None:
+    """Rank the missing or unconfirmed facts of policies by how many verdicts they could change.
+
+    Each fact is settled in turn every plausible way (docs/gaps.md says exactly how) and the
+    policy re-evaluated; a fact weighs the number of verdicts some settlement changes.
+    Exit status: 0, or 2 when some input could not be read.
+    """
+    try:
+        session = _session(as_of, rules, authority=authority)
+        evaluation = evaluate_inputs(
+            session, _default_paths(paths, "policies"), _print_problem, keep_documents=True
+        )
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    loaded = [(evaluation.documents[r.policy.path], r) for r in evaluation.results]
+    found = find_gaps(session, loaded)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(gaps_dict(found), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_gaps(found, _width(), show_all=show_all), nl=False)
+    raise typer.Exit(EXIT_INPUT if evaluation.errors else EXIT_OK)
+
+
+@rules_app.command("doc")
+def rules_doc(
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            metavar="NAME[=FILE]",
+            help="markdown (default) or html (one self-contained file); NAME=FILE writes to a "
+            "file. Repeatable.",
+        ),
+    ] = None,
+    rules: Rules = None,
+    expectations: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--expectations",
+            metavar="PATH",
+            help="Expectation files or directories whose tests are listed beside each rule "
+            "(default: tests/expectations when present).",
+        ),
+    ] = None,
+) -> None:
+    """Write each authority's text or summary beside its encoding, pinpoint by pinpoint."""
+    try:
+        outputs = parse_formats(formats or [], default="markdown", available=DOC_FORMATS)
+        session = _session(None, rules)
+        paths = expectations or (
+            ["tests/expectations"] if Path("tests/expectations").is_dir() else []
+        )
+        files, errors = load_expectations(paths, _print_problem) if paths else ([], 0)
+        docs = build_rulesdoc(Catalog(session), files)
+        generator = (
+            f"sanctuary-check {__version__} rules doc (rule set {session.ruleset.sha256[:12]})"
+        )
+        deliver(outputs, lambda name, _style: DOC_FORMATS[name](docs, generator))
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    raise typer.Exit(EXIT_INPUT if errors else EXIT_OK)
 
 
 def main(argv: list[str] | None = None) -> int:

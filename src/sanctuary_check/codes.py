@@ -69,6 +69,9 @@ CODES: dict[str, str] = {
     "overlapping-versions": "An authority and the one it supersedes are in force together.",
     "unknown-court": "A court id missing from rules/_registry/courts.yaml.",
     "court-cycle": "A court chain in rules/_registry/courts.yaml loops.",
+    # Expectation files (sanctuary-check test)
+    "expectation-no-policy": "An expectation file whose policy file cannot be found.",
+    "expectation-policy-mismatch": "An expectation file named for another policy id.",
     # Waivers
     "duplicate-waiver": "Two waivers for the same rule, policy and provision.",
     "waiver-expired": "A waiver past its expiry day: it no longer applies.",

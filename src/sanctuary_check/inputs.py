@@ -6,6 +6,7 @@ import glob
 import os
 from pathlib import Path
 
+from .loading import Document
 from .model import Policy
 from .parse import policy_from
 from .validation import Problem, check_file
@@ -104,5 +105,13 @@ def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
 
 def load_policy(path: Path, display: str) -> tuple[Policy | None, list[Problem]]:
     """Load and check one policy file; the policy only when there are no errors."""
+    _, policy, problems = load_policy_document(path, display)
+    return policy, problems
+
+
+def load_policy_document(
+    path: Path, display: str
+) -> tuple[Document | None, Policy | None, list[Problem]]:
+    """As :func:`load_policy`, keeping the loaded document (data with positions) as well."""
     doc, problems = check_file(path, display, "policy")
-    return (policy_from(doc) if doc is not None else None), problems
+    return doc, (policy_from(doc) if doc is not None else None), problems

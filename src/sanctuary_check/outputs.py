@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,15 @@ def default_format() -> str:
 def parse_formats(
     values: Iterable[str],
     default: str | None = None,
-    available: Mapping[str, Renderer] = RENDERERS,
+    available: Iterable[str] | None = None,
 ) -> list[Output]:
     """``--format NAME[=FILE]`` values; at most one may go to standard output."""
+    names = sorted(available if available is not None else RENDERERS)
     out: list[Output] = []
     for value in values:
         name, sep, target = value.partition("=")
-        if name not in available:
-            raise UsageError(f"unknown format {name!r}; available: {', '.join(sorted(available))}")
+        if name not in names:
+            raise UsageError(f"unknown format {name!r}; available: {', '.join(names)}")
         if sep and not target:
             raise UsageError(f"--format {value}: give a file name after '='")
         out.append((name, target or None))
@@ -62,9 +63,8 @@ def _columns_env() -> int:
         return 80
 
 
-def write_atomically(target: str, text: str) -> None:
-    """Write the whole file or nothing: a temporary file in the same directory, renamed."""
-    path = Path(target)
+def _temporary(path: Path, text: str) -> str:
+    """The text in a temporary file beside ``path`` (same file system, so it can be renamed)."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -72,11 +72,11 @@ def write_atomically(target: str, text: str) -> None:
         os.fchmod(fd, _new_file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
 
 
 def _new_file_mode(path: Path) -> int:
@@ -88,6 +88,38 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def write_atomically(target: str, text: str) -> None:
+    """Write the whole file or nothing: a temporary file in the same directory, renamed."""
+    path = Path(target)
+    tmp = _temporary(path, text)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_new(target: str, text: str) -> None:
+    """Write a file that must not exist yet: whole or not at all, and never over another file.
+
+    Raises FileExistsError when the target exists (even if it appears meanwhile).
+    """
+    path = Path(target)
+    tmp = _temporary(path, text)
+    try:
+        try:
+            os.link(tmp, path)  # atomic, and fails if the target exists
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            with path.open("x", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 FILE_STYLE = Style(width=100, color=False, unicode=True)
 
 
@@ -95,13 +127,17 @@ def emit(
     outputs: list[Output], report: dict[str, Any], renderers: Mapping[str, Renderer] = RENDERERS
 ) -> None:
     """Render the report in every chosen format, to standard output or to its file."""
+    deliver(outputs, lambda name, style: renderers[name](report, style))
+
+
+def deliver(outputs: list[Output], produce: Callable[[str, Style], str]) -> None:
+    """Write each format's text to standard output or, whole or not at all, to its file."""
     for name, target in outputs:
-        renderer = renderers[name]
         if target is None:
-            sys.stdout.write(renderer(report, terminal_style()))
+            sys.stdout.write(produce(name, terminal_style()))
             sys.stdout.flush()
             continue
         try:
-            write_atomically(target, renderer(report, FILE_STYLE))
+            write_atomically(target, produce(name, FILE_STYLE))
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None

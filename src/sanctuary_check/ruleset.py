@@ -13,7 +13,7 @@ from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Document, LoadError, 
 from .model import Authority, Location
 from .parse import authority_from
 from .timeline import windows_overlap
-from .validation import Problem, check_document
+from .validation import Problem, Severity, check_document
 
 REGISTRY_DIR = "_registry"
 
@@ -103,6 +103,8 @@ class RuleSet:
     authorities: list[Authority] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: Where each authority's file is on disk, for commands that show the file itself.
+    paths: dict[str, Path] = field(default_factory=dict)
     digest: Any = field(default_factory=hashlib.sha256)
 
     @property
@@ -158,8 +160,10 @@ def checked_authority(doc: Document) -> tuple[Authority | None, list[Problem]]:
     return authority_from(doc), problems
 
 
-def _problem_at(location: Location, message: str, code: str) -> Problem:
-    return Problem(location.path, location.line, location.column, "error", message, code)
+def _problem_at(
+    location: Location, message: str, code: str, severity: Severity = "error"
+) -> Problem:
+    return Problem(location.path, location.line, location.column, severity, message, code)
 
 
 def court_problems(reg: Registry) -> list[Problem]:
@@ -203,8 +207,10 @@ def ruleset_problems(authorities: list[Authority], reg: Registry) -> list[Proble
             out.append(
                 _problem_at(
                     a.where("court"),
-                    f"{a.id}: court {a.court.id!r} is not in rules/{REGISTRY_DIR}/courts.yaml",
+                    f"{a.id}: court {a.court.id!r} is not in rules/{REGISTRY_DIR}/courts.yaml; "
+                    "it binds only its parties",
                     "unknown-court",
+                    "warning",
                 )
             )
         if a.ended_by is not None and a.ended_by not in by_id:
@@ -315,6 +321,7 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
             seen[authority.id] = display
             rs.authorities.append(authority)
             rs.files.append(display)
+            rs.paths[authority.id] = path
             rs.digest.update(display.encode() + b"\0" + authority.sha256.encode() + b"\0")
     rs.authorities.sort(key=lambda a: (a.window.effective_from or "", a.id))
     reg = registry()

@@ -14,8 +14,9 @@ from typing import Any
 
 from .engine import Options, PolicyResult, authority_states, evaluate_policy
 from .hierarchy import AuthorityState
-from .inputs import expand, load_policy
-from .model import Authority, Effect, InForce
+from .inputs import expand, load_policy_document
+from .loading import Document
+from .model import Authority, Effect, InForce, Policy
 from .report import RunInput, build
 from .ruleset import Registry, RuleSet, load_ruleset, registry
 from .timeline import DateError, parse_day
@@ -44,6 +45,11 @@ class Session:
     @property
     def rule_errors(self) -> list[Problem]:
         return [p for p in self.ruleset.problems if p.severity == "error"]
+
+    def evaluate(self, policy: Policy) -> PolicyResult:
+        """One policy under this session's date, authorities and questions."""
+        options = Options(as_of=self.as_of, questions=self.questions)
+        return evaluate_policy(policy, self.states, self.registry, options, self.effects)
 
 
 def parse_as_of(value: str | None) -> dt.date:
@@ -90,10 +96,16 @@ class Evaluation:
     #: Problems of the run as a whole that stop nothing (expired and orphaned waivers).
     run_warnings: list[Problem] = field(default_factory=list)
     waivers: list[Outcome] = field(default_factory=list)
+    #: The loaded documents by policy path, when asked for (commands that re-read the data).
+    documents: dict[str, Document] = field(default_factory=dict)
 
 
 def evaluate_inputs(
-    session: Session, paths: list[str], on_problem: Callable[[Problem], None]
+    session: Session,
+    paths: list[str],
+    on_problem: Callable[[Problem], None],
+    *,
+    keep_documents: bool = False,
 ) -> Evaluation:
     """Evaluate every policy the paths name; each problem goes to ``on_problem`` as found."""
     out = Evaluation(errors=list(session.rule_errors))
@@ -101,18 +113,17 @@ def evaluate_inputs(
     out.errors.extend(problems)
     for p in problems:
         on_problem(p)
-    options = Options(as_of=session.as_of, questions=session.questions)
     for path, display in files:
-        policy, found = load_policy(path, display)
+        doc, policy, found = load_policy_document(path, display)
         for p in found:
             on_problem(p)
-        if policy is None:
+        if policy is None or doc is None:
             out.errors.extend(p for p in found if p.severity == "error")
             continue
         out.warnings[policy.path] = [p for p in found if p.severity == "warning"]
-        out.results.append(
-            evaluate_policy(policy, session.states, session.registry, options, session.effects)
-        )
+        if keep_documents:
+            out.documents[policy.path] = doc
+        out.results.append(session.evaluate(policy))
     return out
 
 

@@ -15,8 +15,18 @@ from typing import Any, Literal
 
 from jsonschema import Draft202012Validator
 
-SchemaName = Literal["policy", "rules", "report", "waivers", "settings", "validation"]
-NAMES: tuple[SchemaName, ...] = ("policy", "rules", "report", "waivers", "settings", "validation")
+SchemaName = Literal[
+    "policy", "rules", "report", "waivers", "settings", "validation", "expectations"
+]
+NAMES: tuple[SchemaName, ...] = (
+    "policy",
+    "rules",
+    "report",
+    "waivers",
+    "settings",
+    "validation",
+    "expectations",
+)
 
 _COMMON_PREFIX = "common.json#/$defs/"
 
