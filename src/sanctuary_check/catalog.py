@@ -95,18 +95,6 @@ class Effect:
         return "; ".join(parts)
 
 
-_TARGET_KEYS = ("authority", "on", "target", "targets")
-_RULE_KEYS = ("rules", "rule")
-
-
-def _names(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    return []
-
-
 class Catalog:
     """The authorities of a session, with their files and their in-force states."""
 
@@ -182,26 +170,38 @@ class Catalog:
         out: list[Effect] = []
         target = entry.authority.id
         local = entry.rule.id if entry.rule is not None else None
+        on_part = entry.rule is not None or entry.scope is not None
         for a in self.authorities:
             doc = self.document(a)
-            effects = doc.data.get("effects") if doc is not None else None
-            if not isinstance(effects, list):
-                continue
-            for i, effect in enumerate(effects):
-                if not isinstance(effect, dict):
+            raw = doc.data.get("effects") if doc is not None else None
+            for i, effect in enumerate(a.effects):
+                if effect.target_authority != target or effect.target_effect is not None:
                     continue
-                targets = [n for k in _TARGET_KEYS for n in _names(effect.get(k))]
-                if target not in targets:
+                # An effect naming rules reaches those rules (and is an effect on the
+                # authority); one naming none reaches every rule of the authority.
+                if effect.target_rules is not None and on_part and local not in effect.target_rules:
                     continue
-                rules = [n for k in _RULE_KEYS for n in _names(effect.get(k))]
-                # An effect naming rules reaches those rules (and is an effect on the authority);
-                # one naming none reaches every rule of the authority.
-                on_part = entry.rule is not None or entry.scope is not None
-                if rules and on_part and local not in rules and f"{target}/{local}" not in rules:
-                    continue
-                m = doc.mark(("effects", i)) if doc is not None else Mark(1, 1)
-                out.append(Effect(a.id, effect, Location(a.path, m.line, m.column)))
+                data = raw[i] if isinstance(raw, list) and i < len(raw) else {}
+                out.append(Effect(a.id, _plain(data), effect.location))
         return out
+
+
+def _plain(data: Any) -> dict[str, Any]:
+    """An effect's fields for display, the target folded into plain text."""
+    if not isinstance(data, dict):
+        return {}
+    out = {k: v for k, v in data.items() if k not in ("target", "scope", "citations")}
+    target = data.get("target")
+    if isinstance(target, dict):
+        out["target"] = target.get("authority", "")
+        if isinstance(target.get("rules"), list):
+            out["rules"] = [str(r) for r in target["rules"]]
+    scope = data.get("scope")
+    if isinstance(scope, dict):
+        out["scope"] = str(scope.get("kind", ""))
+        if isinstance(scope.get("parties"), list):
+            out["parties"] = [str(p) for p in scope["parties"]]
+    return out
 
 
 def block_text(lines: list[str], start: Mark) -> str:
@@ -279,9 +279,19 @@ def window_text(authority: Authority) -> str:
 
 
 def scope_text(raw: dict[str, Any]) -> str:
-    scope = raw.get("scope")
-    if not isinstance(scope, dict):
-        return "not recorded"
-    kind = str(scope.get("kind", "not recorded"))
-    detail = scope.get("circuit") or scope.get("state") or ", ".join(_names(scope.get("parties")))
-    return f"{kind} ({detail})" if detail else kind
+    """An authority's scope as written (a mapping, or a list of dated scopes)."""
+    scopes = raw.get("scope")
+    items = scopes if isinstance(scopes, list) else [scopes]
+    texts = []
+    for scope in items:
+        if not isinstance(scope, dict):
+            continue
+        kind = str(scope.get("kind", "not recorded"))
+        parties = scope.get("parties")
+        names = ", ".join(str(p) for p in parties) if isinstance(parties, list) else ""
+        detail = scope.get("circuit") or scope.get("state") or names
+        text = f"{kind} ({detail})" if detail else kind
+        if scope.get("effective_from"):
+            text += f" from {scope['effective_from']}"
+        texts.append(text)
+    return "; ".join(texts) if texts else "not recorded"
