@@ -227,3 +227,15 @@ def test_court_chains_without_cycles() -> None:
         reg.provisions, reg.provision_titles, reg.questions, reg.issuers, reg.information, looped
     )
     assert "court-cycle" in {p.code for p in court_problems(bad)}
+
+
+def test_validate_reports_rule_set_hygiene(tmp_path: Path) -> None:
+    from sanctuary_check.validate import validate_paths
+
+    (tmp_path / "tst-2001-bad.yaml").write_text(
+        RULE.format(slug="bad", court="edpa", target="{authority: no-such-authority}")
+    )
+    result = validate_paths([str(tmp_path)])
+    codes = [p.code for p in result.problems() if p.severity == "error"]
+    assert codes == ["undefined-authority"]
+    assert result.failed

@@ -19,7 +19,15 @@ from . import __version__
 from .inputs import expand
 from .loading import Document, LoadError, load_file
 from .model import Authority
-from .ruleset import REGISTRY_DIR, checked_authority, load_ruleset, rule_files
+from .ruleset import (
+    REGISTRY_DIR,
+    checked_authority,
+    court_problems,
+    load_ruleset,
+    registry,
+    rule_files,
+    ruleset_problems,
+)
 from .validation import Problem, authority_reference_problems, check_document, not_a_mapping
 from .waivers import WaiverFile, check_waivers, rule_index, static_problems
 
@@ -111,6 +119,7 @@ class _Run:
     policy_ids: dict[str, str] = field(default_factory=dict)
     authorities: list[tuple[Checked, Authority]] = field(default_factory=list)
     waivers: list[tuple[Checked, WaiverFile]] = field(default_factory=list)
+    registry_files: list[Checked] = field(default_factory=list)
 
 
 def _check_one(path: Path, display: str, run: _Run) -> Checked:
@@ -125,6 +134,8 @@ def _check_one(path: Path, display: str, run: _Run) -> Checked:
         return Checked(display, "unknown", [_unknown_kind(display)])
     checked = Checked(display, kind)
     if kind == "registry":
+        if path.name == "courts.yaml":
+            run.registry_files.append(checked)
         return checked
     if kind == "rules":
         authority, checked.problems = checked_authority(doc)
@@ -177,12 +188,29 @@ def _across(run: _Run, today: dt.date) -> None:
             defined[a.id] = a
             continue
         checked.problems.append(Problem(*where, "error", message, "duplicate-authority"))
+    _hygiene(run, defined)
     for checked, doc in run.policies:
         checked.problems.extend(authority_reference_problems(doc, defined))
     index = rule_index(defined.values())
     policies = set(run.policy_ids) if run.policy_ids else None
     for checked, found in run.waivers:
         checked.problems.extend(static_problems(found.waivers, index, policies, today))
+
+
+def _hygiene(run: _Run, defined: dict[str, Authority]) -> None:
+    """Rule-set hygiene: effects, ended_by and supersedes pointing at nothing, unknown courts,
+    court chains that loop. Each problem goes to the checked file it stands in."""
+    by_path = {checked.path: checked for checked, _ in run.authorities}
+    by_path.update((c.path, c) for c in run.registry_files)
+    reg = registry()
+    problems = ruleset_problems(list(defined.values()), reg)
+    problems += [p for p in court_problems(reg) if run.registry_files]
+    for p in problems:
+        target = by_path.get(p.path)
+        if target is None and p.code == "court-cycle":
+            target = next(iter(run.registry_files), None)
+        if target is not None and p not in target.problems:
+            target.problems.append(p)
 
 
 def _extra_files(rules: Iterable[Path], waivers: Iterable[Path]) -> list[tuple[Path, str]]:
