@@ -38,8 +38,23 @@ def _diff(*args: str) -> dict[str, Any]:
     return data
 
 
-def _change(d: dict[str, Any], provision: str, lens: str) -> dict[str, Any]:
-    (c,) = [x for x in d["changes"] if x["provision"] == provision and x["lens"] == lens]
+def _change(
+    d: dict[str, Any], provision: str, lens: str, question: str = "sec-1373"
+) -> dict[str, Any]:
+    (c,) = [
+        x
+        for x in d["changes"]
+        if x["provision"] == provision and x["lens"] == lens and x["question"] == question
+    ]
+    return c
+
+
+def _finding_change(d: dict[str, Any], authority: str, provision: str) -> dict[str, Any]:
+    (c,) = [
+        x
+        for x in d["finding_changes"]
+        if x["authority"] == authority and x["provision"] == provision
+    ]
     return c
 
 
@@ -64,12 +79,25 @@ def test_doj_letter_turns_philadelphia_to_conflict_in_the_enforcement_lens(provi
 
 def test_edpa_effects_reach_philadelphia_with_their_confidence() -> None:
     d = _diff(PHILADELPHIA, "--from", "2017-10-31", "--to", "2018-06-30")
-    law = _change(d, "victim_witness_status_sharing", "law")
-    assert law["fields"] == ["enforceable"]
-    assert law["before"]["enforceable"] == "yes" and law["after"]["enforceable"] == "no"
-    (event,) = law["events"]
+    statute = _finding_change(d, "usc-8-1373", "victim_witness_status_sharing")
+    assert statute["fields"] == ["enforceable"]
+    assert statute["before"]["enforceable"] == "yes" and statute["after"]["enforceable"] == "no"
+    (event,) = statute["events"]
     assert event["ref"] == "edpa-2018-06-06/1373-unconstitutional"
     assert "confidence medium" in event["text"] and event["date"] == "2018-06-06"
+    # The holding reaches 1373 only: 1644, which it did not reach and which reads the same,
+    # now speaks for the law lens, still enforceable.
+    victims = _change(d, "victim_witness_status_sharing", "law")
+    assert victims["fields"] == ["authority"]
+    assert (victims["before"]["authority"], victims["after"]["authority"]) == (
+        "usc-8-1373",
+        "usc-8-1644",
+    )
+    assert victims["after"]["verdict"] == "conflict" and victims["after"]["enforceable"] == "yes"
+    assert [e["ref"] for e in victims["events"]] == ["edpa-2018-06-06/1373-unconstitutional"]
+    law = _change(d, "status_recording", "law")
+    assert law["after"] == {**law["before"], "enforceable": "no"}
+    assert law["after"]["authority"] == "usc-8-1373"
     enforcement = _change(d, "release_notification", "enforcement")
     refs = {e["ref"] for e in enforcement["events"]}
     assert "edpa-2017-11-15/fy2017-jag-injunction" in refs

@@ -239,7 +239,12 @@ def _law(
             )
     elif statutes:
         verdict = worst([f.verdict for f in statutes])
-        lead = next(f for f in statutes if f.verdict == verdict)
+        # Statutes that say the same: one that can still be enforced here speaks for the law,
+        # then the first by id (1373 before 1644).
+        lead = min(
+            (f for f in statutes if f.verdict == verdict),
+            key=lambda f: (not f.enforceable, f.authority),
+        )
         why = "the statute's text (no binding ruling reads this provision)"
     else:
         return None

@@ -207,10 +207,9 @@ def schema_problems(doc: Document, name: SchemaName) -> list[Problem]:
 # --- checks a schema cannot express ------------------------------------------------------------
 
 
-def _check_dates(doc: Document) -> Iterator[Problem]:
-    from .loading import walk
-
-    date_keys = {
+#: Keys whose values are dates at their precision, in policy and rule files.
+DATE_KEYS = frozenset(
+    {
         "adopted",
         "effective",
         "published",
@@ -221,8 +220,14 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
         "date",
         "expires",
     }
+)
+
+
+def _check_dates(doc: Document) -> Iterator[Problem]:
+    from .loading import walk
+
     for where, value in walk(doc.data):
-        if where and where[-1] in date_keys and isinstance(value, str) and value != "unknown":
+        if where and where[-1] in DATE_KEYS and isinstance(value, str) and value != "unknown":
             try:
                 parse_partial(value)
             except DateError as exc:
@@ -695,6 +700,12 @@ def rules_problems(doc: Document) -> list[Problem]:
                     doc, cw, c, [*c.get("unconfirmed", []), *rule.get("unconfirmed", [])]
                 )
             )
+    # An effect is cited like a rule: an injunction nobody can trace to its order is no fact.
+    for i, effect in enumerate(data.get("effects", [])):
+        for j, c in enumerate(effect["citations"]):
+            ew: PathKey = ("effects", i, "citations", j)
+            refs.citation(ew, c)
+            problems.extend(_section_confirmed(doc, ew, c, c.get("unconfirmed", [])))
     problems.extend(refs.problems)
     problems.sort(key=lambda p: (p.line, p.column))
     return problems

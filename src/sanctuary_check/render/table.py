@@ -120,13 +120,26 @@ def _authority_line(report: dict[str, Any], policy: dict[str, Any]) -> list[Rend
     if not in_force:
         t.append("none in force", style="yellow")
     lines.append(t)
-    if out:
+    later = [a for a in out if (a["effective_from"] or "") > report["as_of"]]
+    ended = [a for a in out if a not in later]
+    if ended:
         lines.append(
             Text(
-                "Not in force on this date: "
+                "No longer in force: "
                 + "; ".join(
-                    f"{one_line(a['id'])} ({one_line(a['in_force_reason'] or '')})" for a in out
+                    f"{one_line(a['id'])} ({one_line(a['in_force_reason'] or '')})" for a in ended
                 ),
+                style="dim",
+            )
+        )
+    if later:
+        first = min(later, key=lambda a: a["effective_from"] or "")
+        lines.append(
+            Text(
+                f"Not yet in force: {len(later)} "
+                + ("authority" if len(later) == 1 else "authorities")
+                + f" (the next: {one_line(first['id'])}, from {one_line(first['effective_from'])};"
+                " all are listed in the JSON report)",
                 style="dim",
             )
         )
