@@ -49,11 +49,15 @@ class Event:
             return False
         if self.kind == "determination":
             return "projection" in change["fields"]
-        if self.kind.startswith("effect-") and "enforceable" not in change["fields"]:
-            # An effect can also hand a lens to another authority that still speaks (1373 held
-            # unconstitutional for a party: 1644 then speaks for the law there).
-            if "lens" not in change or "authority" not in change["fields"]:
-                return False
+        # An effect touches enforceability, and can hand a lens to another authority that still
+        # speaks (1373 held unconstitutional for a party: 1644 then speaks for the law there).
+        hands_over = "lens" in change and "authority" in change["fields"]
+        if (
+            self.kind.startswith("effect-")
+            and "enforceable" not in change["fields"]
+            and not hands_over
+        ):
+            return False
         if not self.authorities:
             return True
         if "lens" in change:
