@@ -272,9 +272,9 @@ class Scope:
 
     def describe(self) -> str:
         if self.kind == "circuit":
-            return f"the {self.circuit}"
+            return f"circuit {self.circuit}"
         if self.kind == "state":
-            return f"the state {self.state}"
+            return f"state {self.state}"
         if self.kind == "parties":
             return "parties: " + ", ".join(self.parties)
         return "nationwide"
