@@ -39,7 +39,9 @@ def main(n: int) -> None:
         result = validate_paths([str(directory)])
         check = time.perf_counter() - start
         assert not result.failed, [str(p) for p in result.problems()[:3]]
-    print(f"{n} files: CSafeLoader {parse:.2f} s, validate {check:.2f} s, ratio {check / parse:.1f}x")
+    print(
+        f"{n} files: CSafeLoader {parse:.2f} s, validate {check:.2f} s, ratio {check / parse:.1f}x"
+    )
 
 
 if __name__ == "__main__":

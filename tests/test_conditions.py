@@ -21,6 +21,8 @@ from sanctuary_check.model import (
     ExceptionAlt,
     ExceptionAtom,
     Location,
+    Reading,
+    SavingsClause,
     SourceRef,
     Tri,
 )
@@ -47,6 +49,7 @@ leaf = st.one_of(
     st.sampled_from(["permits_sharing", "does_not_permit_sharing"]).map(
         lambda r: {"savings": {"reading": r, "by": "tst"}}
     ),
+    st.just({"open": "not decided"}),
 )
 conditions = st.recursive(
     leaf,
@@ -174,9 +177,75 @@ def test_exception_semantics() -> None:
     assert _eval(honours_both, _ctx("prohibited", None, None, None)) is Tri.FALSE
 
 
+def test_an_open_branch_is_never_decided_and_says_why() -> None:
+    # The Second Circuit's shape: a bar is decided, a restriction short of one is left open.
+    narrow = {
+        "any": [
+            {"stance": ["prohibited"]},
+            {"all": [{"stance": ["restricted"]}, {"open": "exceptions not decided"}]},
+        ]
+    }
+    assert _eval(narrow, _ctx("prohibited", None, None, None)) is Tri.TRUE
+    assert _eval(narrow, _ctx("permitted", None, None, None)) is Tri.FALSE
+    ctx = _ctx("restricted", (), None, None)
+    assert compile_condition(narrow).evaluate(ctx) is Tri.UNKNOWN
+    assert "left open: exceptions not decided" in ctx.unknowns
+    assert "left open (exceptions not decided)" in compile_condition(narrow).describe()
+
+
+def _savings(covers: tuple[str, ...], reading: str) -> SavingsClause:
+    return SavingsClause(
+        id="s1",
+        source=SourceRef("i", "9", None, (), HERE),
+        covers=covers,
+        readings=(Reading("tst", reading, "2019-01-01", None, None, HERE),),
+        states=(),
+        confidence=None,
+        location=HERE,
+    )
+
+
+def _with_savings(*clauses: SavingsClause) -> Context:
+    view = ClauseView(_clause("restricted"), "restricted", (), None, None, HERE)
+    return Context(view, "status_inquiry", None, {}, clauses, dt.date(2020, 1, 1))
+
+
+def test_savings_covering_reads_the_clause_on_the_named_provision() -> None:
+    own = {"savings": {"reading": "permits_sharing", "by": "tst"}}
+    named = {
+        "savings": {
+            "reading": "permits_sharing",
+            "by": "tst",
+            "covering": "status_request_federal",
+        }
+    }
+    on_requests = _savings(("status_request_federal",), "permits_sharing")
+    on_inquiry = _savings(("status_inquiry",), "permits_sharing")
+    # A clause on requesting status answers the named provision, not the rule's own.
+    assert _eval(named, _with_savings(on_requests)) is Tri.TRUE
+    assert _eval(own, _with_savings(on_requests)) is Tri.FALSE
+    # And a clause on the rule's own provision does not answer for the named one.
+    assert _eval(named, _with_savings(on_inquiry)) is Tri.FALSE
+    assert _eval(own, _with_savings(on_inquiry)) is Tri.TRUE
+    ctx = _with_savings()
+    compile_condition(named).evaluate(ctx)
+    assert ctx.trace[-1].text == "no savings clause covers status_request_federal"
+    assert "covering status_request_federal" in compile_condition(named).describe()
+
+
 @pytest.mark.parametrize(
     "bad",
-    [{}, {"all": []}, {"stance": "restricted"}, {"nope": 1}, {"all": [{}]}, [], {"a": 1, "b": 2}],
+    [
+        {},
+        {"all": []},
+        {"stance": "restricted"},
+        {"nope": 1},
+        {"all": [{}]},
+        [],
+        {"a": 1, "b": 2},
+        {"open": ""},
+        {"open": ["x"]},
+    ],
 )
 def test_malformed_conditions_are_refused(bad: Any) -> None:
     with pytest.raises(ConditionError):

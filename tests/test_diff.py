@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -58,10 +57,9 @@ def _finding_change(d: dict[str, Any], authority: str, provision: str) -> dict[s
     return c
 
 
-@pytest.mark.parametrize("provision", ["release_notification", "victim_witness_status_sharing"])
-def test_doj_letter_turns_philadelphia_to_conflict_in_the_enforcement_lens(provision: str) -> None:
+def test_doj_letter_turns_philadelphia_to_conflict_in_the_enforcement_lens() -> None:
     d = _diff(PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31")
-    c = _change(d, provision, "enforcement")
+    c = _change(d, "release_notification", "enforcement")
     assert c["before"]["verdict"] != "conflict"
     assert c["after"] == {
         "verdict": "conflict",
@@ -75,6 +73,20 @@ def test_doj_letter_turns_philadelphia_to_conflict_in_the_enforcement_lens(provi
         and e["date"] == "2017-10-11"
         for e in c["events"]
     )
+
+
+def test_doj_letter_on_victims_status_speaks_but_cannot_be_projected_without_savings() -> None:
+    # DOJ cleared confidentiality rules whose savings clause it accepted; Philadelphia's savings
+    # clauses are not encoded, so the engine's reading of the letter stays unknown while the
+    # letter itself is the recorded determination beside it.
+    d = _diff(PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31")
+    c = _change(d, "victim_witness_status_sharing", "enforcement")
+    assert c["after"] == {
+        "verdict": "unknown",
+        "authority": "doj-2017-10-11",
+        "enforceable": "yes",
+        "contested": False,
+    }
 
 
 def test_edpa_effects_reach_philadelphia_with_their_confidence() -> None:
@@ -98,23 +110,45 @@ def test_edpa_effects_reach_philadelphia_with_their_confidence() -> None:
     law = _change(d, "status_recording", "law")
     assert law["after"] == {**law["before"], "enforceable": "no"}
     assert law["after"]["authority"] == "usc-8-1373"
-    enforcement = _change(d, "release_notification", "enforcement")
-    refs = {e["ref"] for e in enforcement["events"]}
-    assert "edpa-2017-11-15/fy2017-jag-injunction" in refs
-    assert any("confidence" in e["text"] for e in enforcement["events"])
+    # The injunctions reached the FY2017 grant conditions (not DOJ's letter): the 1373
+    # certification condition is no longer enforceable against the City. (The notice and access
+    # conditions were already enjoined nationwide by N.D. Ill. on the first date.)
+    notice = _change(d, "release_notification", "enforcement", question="jag-1373-cert")
+    assert notice["before"]["enforceable"] == "yes" and notice["after"]["enforceable"] == "no"
+    refs = {e["ref"] for e in notice["events"]}
+    assert "edpa-2017-11-15/fy2017-jag-certification-injunction" in refs
+    assert any("confidence" in e["text"] for e in notice["events"])
+    letter = _change(d, "release_notification", "enforcement")
+    assert not any(e["ref"].startswith("edpa-") for e in letter["events"])
 
 
 def test_a_non_party_town_in_the_same_circuit_is_unaffected() -> None:
     d = _diff(KEYSTONE, "--from", "2017-10-31", "--to", "2018-06-30")
     everything = d["changes"] + d["finding_changes"]
     assert everything  # DOJ's position still changes (it is no longer known to be in force)
-    assert all((c["after"] or {}).get("enforceable") in (None, "yes") for c in everything)
-    effect_refs = {
-        "edpa-2017-11-15/fy2017-jag-injunction",
-        "edpa-2018-06-06/1373-unconstitutional",
-        "edpa-2018-06-06/permanent-injunction",
-    }
-    assert not any(e["ref"] in effect_refs for c in everything for e in c["events"])
+    # Only the nationwide N.D. Ill. injunction (in force on the first date, not known to be on
+    # the second) moves enforceability here; nothing of E.D. Pa.'s reaches a non-party.
+    for c in everything:
+        if (c["after"] or {}).get("enforceable") not in (None, "yes"):
+            assert {e["ref"] for e in c["events"]} == {"ndill-2017-09-15/notice-access-injunction"}
+    # (The E.D. Pa. ruling does start as a reading, projected here and binding nowhere near;
+    # what must not reach the town is an effect of it, whose ref names the effect.)
+    assert not any(
+        e["ref"].startswith("edpa-") and "/" in e["ref"] for c in everything for e in c["events"]
+    )
+
+
+def test_an_end_known_only_as_by_a_day_is_an_event_and_other_parties_effects_are_not() -> None:
+    d = _diff(KEYSTONE, "--from", "2018-06-30", "--to", "2018-08-01")
+    notice = _change(d, "release_notification", "enforcement", question="jag-notice")
+    # The nationwide injunction's force was unknown after June 3, 2018; by July 27 it had surely
+    # ended, so the notice condition is enforceable against the town again.
+    assert (notice["before"]["enforceable"], notice["after"]["enforceable"]) == ("unknown", "yes")
+    (event,) = notice["events"]
+    assert event["ref"] == "ndill-2017-09-15/notice-access-injunction"
+    assert event["date"] == "2018-07-27" and "had surely ended" in event["text"]
+    # Chicago's own injunctions that day are no event for a town that is not a party.
+    assert not any("chicago" in e["text"] for e in d["events"])
 
 
 def test_a_savings_reading_moves_conflict_to_compliant_with_no_provision_change() -> None:
@@ -219,7 +253,7 @@ def _snap(policy, day: dt.date):  # type: ignore[no-untyped-def]
 def test_no_event_between_two_dates_means_the_same_findings(i: int, a: dt.date, b: dt.date) -> None:
     policy = _policy(i)
     lo, hi = min(a, b), max(a, b)
-    event_days = {e.day for e in all_events(policy, _states(lo), EFFECTS)}
+    event_days = {e.day for e in all_events(policy, _states(lo), EFFECTS, registry())}
     if any(lo < d <= hi for d in event_days):
         return
     assert _snap(policy, lo) == _snap(policy, hi)

@@ -133,7 +133,7 @@ def test_doj_release_notification_on_philadelphia(in_repo: Path) -> None:
     assert "verdict: conflict" in text
     assert "recorded: the authority's own determination cites this provision" in text
     assert "(doj-2017-10-11-letter)" in text
-    assert "the clause binds prisons, which holds release_dates [true]" in text
+    assert "stance is 'restricted'; rule asks for one of prohibited or restricted [true]" in text
     assert (
         "enforcement lens: conflict, controlled by doj-2017-10-11 (this rule's authority)" in text
     )
@@ -184,7 +184,7 @@ def test_without_a_policy_it_says_what_the_rule_requires() -> None:
     code, out = explain("doj-2017-10-11/release-notification")
     assert code == 0
     assert "Condition (conflict when the clause in force meets it)" in out
-    assert "the clause binds an agency that holds release_dates" in flat(out)
+    assert "the clause is prohibited or restricted" in flat(out)
     assert "Give a policy file" in flat(out)
 
 

@@ -55,8 +55,8 @@ def test_show_a_rule_in_plain_words() -> None:
     assert out.startswith("doj-2017-10-11/release-notification\n  rules/doj-2017-10-11.yaml:")
     assert "In plain words DOJ treated a policy of not telling federal immigration" in text
     assert (
-        "Condition (conflict when the clause in force meets it) all of: the clause is "
-        "prohibited or restricted the clause binds an agency that holds release_dates" in text
+        "Condition (conflict when the clause in force meets it) the clause is prohibited or "
+        "restricted Citations" in text
     )
     assert "in force on 2017-10-31" in text
     assert "DOJ OJP letters of Oct. 11, 2017 (Acting AAG Hanson), section unconfirmed" in text
@@ -65,7 +65,12 @@ def test_show_a_rule_in_plain_words() -> None:
         in text
     )
     assert "[adv]" in text
-    assert "Effects on it" in text and "fy2017-jag-injunction" in text
+    # The injunctions reached the grant conditions, not the letter.
+    assert "Effects on it none recorded in the loaded rule sets" in text
+    _, out, _ = invoke("rules", "show", "ojp-2017-07-25-jag/status-sharing")
+    effects = flat(out.split("Effects on it", 1)[1])
+    assert "fy2017-jag-certification-injunction" in effects
+    assert "conditions-permanent-injunction" in effects
 
 
 def test_show_an_open_question_and_a_scope_entry() -> None:
@@ -95,7 +100,6 @@ def test_show_an_unknown_id_suggests() -> None:
 def test_effects_on_a_rule_are_found_in_other_authorities_files() -> None:
     catalog = Catalog(open_session("2020-01-01"))
     usc = next(a for a in catalog.authorities if a.id == "usc-8-1373")
-    doj = next(a for a in catalog.authorities if a.id == "doj-2017-10-11")
     rule = next(r for r in usc.rules if r.id == "status-sharing")
     on_rule = catalog.effects_on(Entry(usc, rule=rule))
     found = {(e.by, e.data["kind"]): e for e in on_rule}
@@ -103,8 +107,10 @@ def test_effects_on_a_rule_are_found_in_other_authorities_files() -> None:
     assert (
         "parties: philadelphia" in found[("edpa-2018-06-06", "holding_unconstitutional")].summary()
     )
-    on_doj = catalog.effects_on(Entry(doj, rule=doj.rules[0]))
-    assert {e.data["id"] for e in on_doj} >= {"fy2017-jag-injunction", "permanent-injunction"}
+    jag = next(a for a in catalog.authorities if a.id == "ojp-2017-07-25-jag")
+    cert = next(r for r in jag.rules if r.id == "status-sharing")
+    on_jag = {e.data["id"] for e in catalog.effects_on(Entry(jag, rule=cert))}
+    assert on_jag >= {"fy2017-jag-certification-injunction", "conditions-permanent-injunction"}
 
 
 def test_doc_markdown_puts_the_law_beside_the_code(in_repo: Path) -> None:

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sanctuary_check.model import InForce, Window
-from sanctuary_check.timeline import DateError, on_or_before, parse_day, parse_partial, window_state
+from sanctuary_check.timeline import (
+    DateError,
+    on_or_before,
+    parse_day,
+    parse_partial,
+    window_days,
+    window_state,
+)
 
 D = dt.date
 
@@ -56,6 +63,23 @@ def test_unknown_boundaries_use_known_in_force_dates() -> None:
     assert window_state(start, D(2017, 10, 30), "form").state is InForce.UNKNOWN
     assert window_state(start, D(2017, 10, 31), "form").state is InForce.YES
     assert window_state(Window(None, None), D(2017, 1, 1), "x").state is InForce.UNKNOWN
+
+
+def test_an_end_known_only_as_by_a_day() -> None:
+    # Last known in force on June 3, surely over by July 27: unknown between, ended from then.
+    w = Window(
+        "2017-09-15", "unknown", last_known_in_force="2018-06-03", ended_by_date="2018-07-27"
+    )
+    assert window_state(w, D(2018, 6, 3), "inj").state is InForce.YES
+    between = window_state(w, D(2018, 7, 26), "inj")
+    assert between.state is InForce.UNKNOWN and "2018-06-03" in (between.reason or "")
+    gone = window_state(w, D(2018, 7, 27), "inj")
+    assert gone.state is InForce.NO and "had ended by 2018-07-27" in (gone.reason or "")
+    # At a month's precision it is surely over only once the month is.
+    month = Window("2017-07-25", "unknown", ended_by_date="2021-05")
+    assert window_state(month, D(2021, 5, 30), "jag").state is InForce.UNKNOWN
+    assert window_state(month, D(2021, 5, 31), "jag").state is InForce.NO
+    assert D(2018, 7, 27) in window_days(w) and D(2018, 6, 4) in window_days(w)
 
 
 def test_on_or_before() -> None:

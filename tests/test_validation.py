@@ -146,6 +146,40 @@ def test_rule_file_problems(tmp_path: Path) -> None:
     assert "did you mean 'forbids_restriction'?" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # A known end and a "by" day say two things about one end.
+        (
+            "effective_until: null\n",
+            'effective_until: "2020-01-01"\nended_by_date: "2021-01-01"\n',
+            "use it with effective_until: unknown",
+        ),
+        # Ended before it is last known in force.
+        (
+            "effective_until: null\n",
+            'effective_until: unknown\nlast_known_in_force: "2020-06-01"\n'
+            'ended_by_date: "2020-05-01"\n',
+            "ended_by_date 2020-05-01 is not after last_known_in_force 2020-06-01",
+        ),
+    ],
+)
+def test_ended_by_date_must_fit_the_window(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    text = (builtin_rules_dir() / "usc-8-1373.yaml").read_text()
+    assert old in text
+    bad = text.replace(old, new, 1)
+    path = _write(tmp_path, bad, "usc-8-1373.yaml")
+    _, problems = load_rule_file(path, "usc-8-1373.yaml")
+    (problem,) = [p for p in problems if p.code == "window-order"]
+    line = bad.splitlines().index(
+        next(x for x in bad.splitlines() if x.startswith("ended_by_date"))
+    )
+    assert (problem.line, problem.column) == (line + 1, 16)
+    assert message in problem.message
+
+
 def test_duplicate_authority_id_across_rule_sets_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "usc-8-1373.yaml").write_text((builtin_rules_dir() / "usc-8-1373.yaml").read_text())
     rs = load_ruleset([tmp_path])

@@ -273,6 +273,8 @@ def window_text(authority: Authority) -> str:
         extra.append(f"first known in force {w.first_known_in_force}")
     if w.last_known_in_force:
         extra.append(f"last known in force {w.last_known_in_force}")
+    if w.ended_by_date:
+        extra.append(f"surely ended by {w.ended_by_date}")
     if authority.ended_by:
         extra.append(f"ended by {authority.ended_by}")
     return text + (f" ({'; '.join(extra)})" if extra else "")

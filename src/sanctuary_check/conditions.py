@@ -10,8 +10,9 @@ A rule's ``when`` is a tree of mappings with exactly one key each:
 - ``practice: [s, ...]``: the clause's recorded practice has one of these stances (unknown when
   none is recorded); ``practice_on_record: [s, ...]``: such a practice is on record (false when
   none is), for readings that turn on what a jurisdiction showed the authority;
-- ``savings: {reading: r, by: authority}``: a savings clause covering the provision has that
-  reading by that reader, in force on the as-of date.
+- ``savings: {reading: r, by: authority[, covering: provision]}``: a savings clause covering the
+  provision (or the one named) has that reading by that reader, in force on the as-of date;
+- ``open: reason``: a branch the authority left open: always undecided, with the reason.
 
 Every leaf records what it read in the trace, with the policy location, so that ``--trace`` and
 ``explain`` can show how each part was decided. A fact nobody encoded is UNKNOWN, never false.
@@ -339,9 +340,29 @@ class PracticeIn:
 
 
 @dataclass(frozen=True, slots=True)
+class Open:
+    """A branch of a reading the authority left open: undecided, with the reason in the trace."""
+
+    reason: str
+
+    def evaluate(self, ctx: Context, depth: int = 0) -> Tri:
+        ctx.note(depth, f"left open: {self.reason}", Tri.UNKNOWN)
+        return Tri.UNKNOWN
+
+    def describe(self) -> str:
+        return f"left open ({self.reason})"
+
+    def leaves(self) -> Iterable[Condition]:
+        yield self
+
+
+@dataclass(frozen=True, slots=True)
 class Savings:
     reading: str
     by: str
+    #: The provision the savings clause must cover, when not the rule's own (DOJ asked whether a
+    #: bar on asking people restricts *requesting* status from federal officers).
+    covering: str | None = None
 
     def evaluate(self, ctx: Context, depth: int = 0) -> Tri:
         if ctx.savings_clauses is None:
@@ -352,7 +373,11 @@ class Savings:
                 Tri.UNKNOWN,
             )
             return Tri.UNKNOWN
-        keys = {ctx.provision} | ({ctx.parent} if ctx.parent else set())
+        keys = (
+            {self.covering}
+            if self.covering
+            else {ctx.provision} | ({ctx.parent} if ctx.parent else set())
+        )
         results: list[Tri] = []
         for sc in ctx.savings_clauses:
             if not keys.intersection(sc.covers):
@@ -360,12 +385,7 @@ class Savings:
             results.append(self._one(sc, ctx, depth + 1))
         result = _kleene_any(results)
         if not results:
-            ctx.note(
-                depth,
-                f"no savings clause covers {ctx.provision}"
-                + (f" or {ctx.parent}" if ctx.parent else ""),
-                Tri.FALSE,
-            )
+            ctx.note(depth, f"no savings clause covers {' or '.join(sorted(keys))}", Tri.FALSE)
         else:
             ctx.trace.insert(
                 len(ctx.trace) - len(results),
@@ -423,7 +443,8 @@ class Savings:
         return result
 
     def describe(self) -> str:
-        return f"a savings clause covering the provision is read {self.reading!r} by {self.by}"
+        what = self.covering or "the provision"
+        return f"a savings clause covering {what} is read {self.reading!r} by {self.by}"
 
     def leaves(self) -> Iterable[Condition]:
         yield self
@@ -475,5 +496,10 @@ def compile_condition(data: Any) -> Condition:
     if key == "savings":
         if not isinstance(value, dict) or not {"reading", "by"} <= set(value):
             raise ConditionError("savings takes {reading: ..., by: ...}")
-        return Savings(str(value["reading"]), str(value["by"]))
+        covering = value.get("covering")
+        return Savings(str(value["reading"]), str(value["by"]), str(covering) if covering else None)
+    if key == "open":
+        if not isinstance(value, str) or not value.strip():
+            raise ConditionError("open takes the reason the branch is left open")
+        return Open(value)
     raise ConditionError(f"unknown condition {key!r}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Options, PolicyResult, evaluate_policy
-from .hierarchy import AuthorityState
+from .hierarchy import AuthorityState, covers
 from .model import Authority, Effect, Policy, Window
 from .ruleset import Registry
 from .timeline import change_days
@@ -80,6 +80,7 @@ def _window_events(
         (window.effective_until, "end", "ends"),
         (window.first_known_in_force, "first_known", "is first known to be in force"),
         (window.last_known_in_force, "last_known", "is no longer known to be in force"),
+        (window.ended_by_date, "ended_by", "had surely ended"),
     )
     for raw, role, verb in labels:
         for day in change_days(raw, role):
@@ -161,13 +162,16 @@ def policy_events(policy: Policy) -> list[Event]:
 
 
 def all_events(
-    policy: Policy, states: Sequence[AuthorityState], effects: Sequence[Effect]
+    policy: Policy, states: Sequence[AuthorityState], effects: Sequence[Effect], reg: Registry
 ) -> list[Event]:
     out = policy_events(policy)
     for st in states:
         out.extend(authority_events(st.authority))
     for effect in effects:
-        out.extend(effect_events(effect))
+        # An effect whose scope never reaches this jurisdiction (another city's injunction) can
+        # change nothing here, and naming it as a cause would mislead.
+        if covers(effect.scope, policy, reg):
+            out.extend(effect_events(effect))
     return sorted(out, key=lambda e: (e.day, e.kind, e.ref))
 
 
@@ -315,7 +319,7 @@ def diff_dates(
         result = evaluate_policy(policy, states_on(day), reg, Options(day, questions), effects)
         return snapshot(result)
 
-    events = all_events(policy, states_on(start), effects)
+    events = all_events(policy, states_on(start), effects, reg)
     by_day: dict[dt.date, list[Event]] = {}
     for e in events:
         if start < e.day <= end:

@@ -357,6 +357,7 @@ class _Finder:
                         "effective_until",
                         "first_known_in_force",
                         "last_known_in_force",
+                        "ended_by_date",
                     )
                 }
                 break
@@ -486,6 +487,7 @@ def _window(st: dict[str, Any]) -> Window:
         st.get("effective_until"),
         st.get("first_known_in_force"),
         st.get("last_known_in_force"),
+        st.get("ended_by_date"),
     )
 
 

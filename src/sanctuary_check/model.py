@@ -123,6 +123,8 @@ class Window:
     effective_until: str | None
     first_known_in_force: str | None = None
     last_known_in_force: str | None = None
+    #: With an unknown end: a day by which it had surely ended (the sources say "by ...").
+    ended_by_date: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

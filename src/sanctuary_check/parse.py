@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from .citations import cite_all
@@ -95,6 +96,7 @@ def _window(data: dict[str, Any]) -> Window:
         effective_until=data.get("effective_until"),
         first_known_in_force=data.get("first_known_in_force"),
         last_known_in_force=data.get("last_known_in_force"),
+        ended_by_date=data.get("ended_by_date"),
     )
 
 
@@ -255,12 +257,7 @@ def _effects(doc: Document, d: dict[str, Any], sources: dict[str, Source]) -> tu
         citations = _citations(e["citations"])
         window = _window(e)
         if window.effective_from is None:  # an effect starts with its authority unless dated
-            window = Window(
-                d.get("effective_from"),
-                window.effective_until,
-                window.first_known_in_force,
-                window.last_known_in_force,
-            )
+            window = dataclasses.replace(window, effective_from=d.get("effective_from"))
         out.append(
             Effect(
                 source=d["id"],

@@ -128,6 +128,9 @@ def _end_state(window: Window, as_of: dt.date, what: str) -> WindowState:
         known = window.last_known_in_force
         if known is not None and as_of <= parse_partial(known).first:
             return WindowState(InForce.YES)
+        gone = window.ended_by_date
+        if gone is not None and as_of >= parse_partial(gone).last:
+            return WindowState(InForce.NO, f"{what} had ended by {gone}")
         return WindowState(
             InForce.UNKNOWN,
             f"when {what} ended is unknown" + (f" (last known in force {known})" if known else ""),
@@ -159,6 +162,8 @@ def change_days(raw: str | None, role: str) -> list[dt.date]:
         return [p.last]
     if role == "last_known":
         return [p.first + dt.timedelta(days=1)]
+    if role == "ended_by":
+        return [p.last]
     raise ValueError(role)
 
 
@@ -170,6 +175,7 @@ def window_days(window: Window) -> list[dt.date]:
             *change_days(window.effective_until, "end"),
             *change_days(window.first_known_in_force, "first_known"),
             *change_days(window.last_known_in_force, "last_known"),
+            *change_days(window.ended_by_date, "ended_by"),
         }
     )
 

@@ -217,6 +217,7 @@ DATE_KEYS = frozenset(
         "effective_until",
         "first_known_in_force",
         "last_known_in_force",
+        "ended_by_date",
         "date",
         "expires",
     }
@@ -235,6 +236,7 @@ def _check_dates(doc: Document) -> Iterator[Problem]:
 
 
 def _window_order(doc: Document, where: PathKey, node: dict[str, Any]) -> Iterator[Problem]:
+    yield from _ended_by_date(doc, where, node)
     start, end = node.get("effective_from"), node.get("effective_until")
     if not (isinstance(start, str) and isinstance(end, str)) or "unknown" in (start, end):
         return
@@ -250,6 +252,38 @@ def _window_order(doc: Document, where: PathKey, node: dict[str, Any]) -> Iterat
             f"effective_from {start}",
             "window-order",
         )
+
+
+def _ended_by_date(doc: Document, where: PathKey, node: dict[str, Any]) -> Iterator[Problem]:
+    """``ended_by_date`` bounds an unknown end; beside a known end, or before a day the window is
+    known to be in force, it would contradict the rest of the window."""
+    gone = node.get("ended_by_date")
+    if not isinstance(gone, str):
+        return
+    at = (*where, "ended_by_date")
+    if node.get("effective_until") != "unknown":
+        yield _problem(
+            doc,
+            at,
+            "ended_by_date bounds an unknown end: use it with effective_until: unknown (with a "
+            "known end, effective_until says it all)",
+            "window-order",
+        )
+        return
+    for key in ("effective_from", "last_known_in_force", "first_known_in_force"):
+        other = node.get(key)
+        if not isinstance(other, str) or other == "unknown":
+            continue
+        try:
+            if parse_partial(gone).last <= parse_partial(other).first:
+                yield _problem(
+                    doc,
+                    at,
+                    f"ended_by_date {gone} is not after {key} {other}",
+                    "window-order",
+                )
+        except DateError:
+            continue
 
 
 def _overlapping_states(doc: Document, where: PathKey, states: list[Any]) -> Iterator[Problem]:
@@ -702,6 +736,7 @@ def rules_problems(doc: Document) -> list[Problem]:
             )
     # An effect is cited like a rule: an injunction nobody can trace to its order is no fact.
     for i, effect in enumerate(data.get("effects", [])):
+        problems.extend(_window_order(doc, ("effects", i), effect))
         for j, c in enumerate(effect["citations"]):
             ew: PathKey = ("effects", i, "citations", j)
             refs.citation(ew, c)
