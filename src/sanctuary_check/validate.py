@@ -17,10 +17,17 @@ from typing import Any
 
 from . import __version__
 from .inputs import expand
-from .loading import Document, LoadError, load_file
+from .loading import LoadError, load_file
 from .model import Authority
 from .ruleset import REGISTRY_DIR, checked_authority, load_ruleset, rule_files
-from .validation import Problem, authority_reference_problems, check_document, not_a_mapping
+from .validation import (
+    AuthorityReference,
+    Problem,
+    authority_references,
+    check_document,
+    not_a_mapping,
+    unknown_authority_problems,
+)
 from .waivers import WaiverFile, check_waivers, rule_index, static_problems
 
 VALIDATION_VERSION = 1
@@ -107,7 +114,9 @@ def _unknown_kind(display: str) -> Problem:
 class _Run:
     """What the single-file checks leave for the checks across files."""
 
-    policies: list[tuple[Checked, Document]] = field(default_factory=list)
+    #: Valid policies and the authorities they name (their documents are not kept: a run may
+    #: check tens of thousands of files).
+    policies: list[tuple[Checked, list[AuthorityReference]]] = field(default_factory=list)
     policy_ids: dict[str, str] = field(default_factory=dict)
     authorities: list[tuple[Checked, Authority]] = field(default_factory=list)
     waivers: list[tuple[Checked, WaiverFile]] = field(default_factory=list)
@@ -154,7 +163,7 @@ def _check_one(path: Path, display: str, run: _Run) -> Checked:
             else:
                 run.policy_ids[ident] = display
         if not any(p.severity == "error" for p in checked.problems):
-            run.policies.append((checked, doc))
+            run.policies.append((checked, authority_references(doc)))
     return checked
 
 
@@ -177,8 +186,8 @@ def _across(run: _Run, today: dt.date) -> None:
             defined[a.id] = a
             continue
         checked.problems.append(Problem(*where, "error", message, "duplicate-authority"))
-    for checked, doc in run.policies:
-        checked.problems.extend(authority_reference_problems(doc, defined))
+    for checked, refs in run.policies:
+        checked.problems.extend(unknown_authority_problems(refs, defined))
     index = rule_index(defined.values())
     policies = set(run.policy_ids) if run.policy_ids else None
     for checked, found in run.waivers:
