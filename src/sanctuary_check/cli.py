@@ -25,9 +25,11 @@ from .gaps import gaps as find_gaps
 from .gaps import to_dict as gaps_dict
 from .inputs import load_policy
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
+from .matrix import build as build_matrix
+from .matrix import year_days
 from .model import Policy
 from .outputs import deliver, emit, parse_formats, terminal_style, write_atomically, write_new
-from .render import DIFF_RENDERERS
+from .render import DIFF_RENDERERS, MATRIX_RENDERERS
 from .render.explain_text import render as render_explanation
 from .render.gaps_text import render as render_gaps
 from .render.rules_text import render_entry, render_list
@@ -188,6 +190,22 @@ JobsOption = Annotated[
 ]
 
 
+PolicyPaths = Annotated[
+    list[str],
+    typer.Argument(metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."),
+]
+AuthorityOption = Annotated[
+    list[str] | None,
+    typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
+]
+QuestionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."
+    ),
+]
+
+
 def _jobs(value: int) -> int:
     return value or default_jobs()
 
@@ -223,24 +241,11 @@ Rules = Annotated[
 
 @app.command()
 def evaluate(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."
-        ),
-    ],
+    paths: PolicyPaths,
     as_of: AsOf = None,
     rules: Rules = None,
-    authority: Annotated[
-        list[str] | None,
-        typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
-    ] = None,
-    question: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."
-        ),
-    ] = None,
+    authority: AuthorityOption = None,
+    question: QuestionOption = None,
     formats: FormatOption = None,
     fail_on: Annotated[
         FailOn | None,
@@ -363,6 +368,108 @@ def validate(
     if not result.readable:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FOUND if result.failed else EXIT_OK)
+
+
+class SortBy(StrEnum):
+    id = "id"
+    name = "name"
+    state = "state"
+    conflicts = "conflicts"
+
+
+class VerdictName(StrEnum):
+    conflict = "conflict"
+    compliant = "compliant"
+    unknown = "unknown"
+    not_applicable = "not_applicable"
+
+
+@app.command()
+def matrix(
+    paths: PolicyPaths,
+    as_of: AsOf = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            metavar="FIRST..LAST",
+            help="Years as columns (one block per authority), each evaluated on December 31, "
+            "the current year on today. Not with --as-of.",
+        ),
+    ] = None,
+    rules: Rules = None,
+    authority: AuthorityOption = None,
+    question: QuestionOption = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            metavar="NAME[=FILE]",
+            help="table (default), json, markdown, html (one self-contained page) or svg; "
+            "NAME=FILE writes to a file. Repeatable.",
+        ),
+    ] = None,
+    sort: Annotated[SortBy, typer.Option("--sort", help="Order of the rows.")] = SortBy.id,
+    only: Annotated[
+        list[VerdictName] | None,
+        typer.Option("--only", help="Keep the rows with a cell of this verdict (repeatable)."),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."
+        ),
+    ] = None,
+    fail_scope: Annotated[
+        FailScope | None,
+        typer.Option("--fail-scope", help="law (default), enforcement or any, as for evaluate."),
+    ] = None,
+    settings_file: SettingsOption = None,
+    jobs: JobsOption = 1,
+) -> None:
+    """Jurisdictions as rows, authorities (or years) as columns: one verdict per cell.
+
+    Each cell is the authority's jurisdiction-level verdict; a recorded determination of that
+    authority that stood on the day is shown beside it, and a verdict without one is marked as
+    the tool's projection. Exit status as for evaluate: 0, 1 (--fail-on reached on some date),
+    2 (some input could not be evaluated).
+    """
+    settings = _settings(settings_file)
+    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
+    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    try:
+        outputs = parse_formats(formats or [], default="table", available=MATRIX_RENDERERS)
+        if years and as_of:
+            raise UsageError("give --as-of or --years, not both")
+        days: list[tuple[int | None, str | dt.date | None]] = (
+            [(y, d) for y, d in year_days(years, dt.date.today())]
+            if years
+            else [(None, as_of or settings.as_of)]
+        )
+        chosen = authority if authority is not None else list(settings.authorities or [])
+        asked = question if question is not None else list(settings.questions or [])
+        sessions = [
+            (year, open_session(day, _either(rules, settings.rules), chosen, asked))
+            for year, day in days
+        ]
+        for p in sessions[0][1].ruleset.problems:
+            _print_problem(p)
+        built = build_matrix(
+            sessions,
+            paths,
+            _print_problem,
+            sort=sort.value,
+            only=[v.value for v in only or []],
+            fail_on=on,
+            fail_scope=scope,
+            jobs=_jobs(jobs),
+        )
+        emit(outputs, built.data, MATRIX_RENDERERS)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    if built.errors:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FOUND if built.failed else EXIT_OK)
 
 
 @app.command()
@@ -823,10 +930,7 @@ def gaps_command(
     ] = None,
     as_of: AsOf = None,
     rules: Rules = None,
-    authority: Annotated[
-        list[str] | None,
-        typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
-    ] = None,
+    authority: AuthorityOption = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="table or json.")] = TextOrJson.table,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list facts that change no verdict.")

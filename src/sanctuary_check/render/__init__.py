@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from . import diff as diff_format
-from . import github, junit, markdown, sarif, table
+from . import github, junit, markdown, matrix_html, matrix_svg, matrix_text, sarif, table
 from . import json as json_format
 from .style import Style
 
-__all__ = ["DIFF_RENDERERS", "RENDERERS", "Renderer", "Style"]
+__all__ = ["DIFF_RENDERERS", "MATRIX_RENDERERS", "RENDERERS", "Renderer", "Style"]
 
 Renderer = Callable[[dict[str, Any], Style], str]
 
@@ -30,4 +30,13 @@ RENDERERS: dict[str, Renderer] = {
 DIFF_RENDERERS: dict[str, Renderer] = {
     "table": diff_format.render,
     "json": json_format.render,
+}
+
+#: Renderers for `matrix` output (its own data shape, see matrix.py and schemas/matrix.json).
+MATRIX_RENDERERS: dict[str, Renderer] = {
+    "table": matrix_text.render,
+    "json": json_format.render,
+    "markdown": matrix_text.markdown,
+    "html": matrix_html.render,
+    "svg": matrix_svg.render,
 }

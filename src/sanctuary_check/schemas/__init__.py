@@ -16,7 +16,7 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator
 
 SchemaName = Literal[
-    "policy", "rules", "report", "waivers", "settings", "validation", "expectations"
+    "policy", "rules", "report", "waivers", "settings", "validation", "expectations", "matrix"
 ]
 NAMES: tuple[SchemaName, ...] = (
     "policy",
@@ -26,6 +26,7 @@ NAMES: tuple[SchemaName, ...] = (
     "settings",
     "validation",
     "expectations",
+    "matrix",
 )
 
 _COMMON_PREFIX = "common.json#/$defs/"
