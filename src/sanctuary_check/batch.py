@@ -7,18 +7,17 @@ runs in each before its first item.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TextIO, TypeVar
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from .loading import Limits, current_limits, set_limits
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,6 +59,8 @@ def ordered(
     """
     # Workers are forked: they inherit the rule sets already loaded. Where a system cannot fork,
     # the run stays in this process.
+    import multiprocessing  # only for runs that use workers
+
     forks = "fork" in multiprocessing.get_all_start_methods()
     if jobs <= 1 or len(items) < MIN_PER_JOB * 2 or not forks:
         yield from map(func, items)
@@ -95,6 +96,15 @@ class Meter:
         if self.bar is None:
             if now - self.started < PROGRESS_DELAY or self.done >= self.total:
                 return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
             self.bar = Progress(
                 TextColumn(f"sanctuary-check: {self.what}"),
                 BarColumn(),

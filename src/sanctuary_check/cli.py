@@ -9,34 +9,15 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__
 from .batch import default_jobs
-from .catalog import Catalog, entries_of
-from .diff import changed, date_diff_report, diff_dates, diff_reports, diff_results
-from .engine import Options, authority_states, evaluate_policy
-from .expectations import load_all as load_expectations
-from .expectations import run as run_expectations
-from .explain import Explanation, apply_rule
-from .gaps import gaps as find_gaps
-from .gaps import to_dict as gaps_dict
-from .inputs import load_policy
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
-from .matrix import build as build_matrix
-from .matrix import year_days
-from .model import Policy
 from .outputs import deliver, emit, parse_formats, terminal_style, write_atomically, write_new
 from .render import DIFF_RENDERERS, MATRIX_RENDERERS
-from .render.explain_text import render as render_explanation
-from .render.gaps_text import render as render_gaps
-from .render.rules_text import render_entry, render_list
-from .render.rulesdoc import DOC_FORMATS
-from .render.test_text import render as render_test
-from .rulesdoc import build as build_rulesdoc
-from .ruleset import registry
 from .schemas import NAMES, SchemaName, bundled
 from .session import (
     Session,
@@ -46,13 +27,12 @@ from .session import (
     parse_as_of,
 )
 from .settings import Settings, SettingsError, load_settings
-from .skeleton import STATE_PATTERN, Identity, schema_reference
-from .skeleton import kinds as skeleton_kinds
-from .skeleton import problems as skeleton_problems
-from .skeleton import render as render_skeleton
 from .stream import run as stream_run
-from .validate import validate_paths, validation_report
 from .validation import Problem
+
+if TYPE_CHECKING:  # the commands import what only they need, so that a run starts quickly
+    from .model import Policy
+    from .skeleton import Identity
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -346,6 +326,8 @@ def validate(
     Exit status: 0 clean; 1 problems found in files (unparsable files included; warnings only
     with --strict); 2 bad usage, or no file found at all.
     """
+    from .validate import validate_paths, validation_report
+
     settings = _settings(settings_file)
     try:
         outputs = parse_formats(formats or [])
@@ -437,6 +419,9 @@ def matrix(
     settings = _settings(settings_file)
     on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
     scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    from .matrix import build as build_matrix
+    from .matrix import year_days
+
     try:
         outputs = parse_formats(formats or [], default="table", available=MATRIX_RENDERERS)
         if years and as_of:
@@ -527,6 +512,8 @@ def diff(
         raise _usage(
             "give a POLICY with --from and --to, or --policies OLD NEW, or --reports OLD NEW"
         )
+    from .diff import changed, diff_reports
+
     try:
         outputs = parse_formats(formats or [], available=DIFF_RENDERERS)
         if reports is not None:
@@ -551,6 +538,8 @@ def diff(
 
 
 def _load_one(path: str) -> Policy:
+    from .inputs import load_policy
+
     policy, problems = load_policy(Path(path), path)
     for p in problems:
         _print_problem(p)
@@ -562,6 +551,9 @@ def _load_one(path: str) -> Policy:
 def _diff_dates(
     session: Session, path: str, start: dt.date, end: dt.date, steps: bool
 ) -> dict[str, Any]:
+    from .diff import date_diff_report, diff_dates
+    from .engine import authority_states
+
     policy = _load_one(path)
     result = diff_dates(
         policy,
@@ -576,6 +568,9 @@ def _diff_dates(
 
 
 def _diff_policies(session: Session, paths: tuple[str, str]) -> dict[str, Any]:
+    from .diff import diff_results
+    from .engine import Options, evaluate_policy
+
     old, new = (_load_one(p) for p in paths)
     results = [
         evaluate_policy(
@@ -668,6 +663,8 @@ def _session(as_of: str | None, rules: list[Path] | None, **selection: list[str]
 
 def _complete_ids(incomplete: str) -> list[str]:
     """Shell completion: authority and rule ids of the built-in rules."""
+    from .catalog import Catalog
+
     try:
         catalog = Catalog(open_session(None))
     except Exception:  # completion must never fail loudly
@@ -682,6 +679,9 @@ def rules_list(as_of: AsOf = None, rules: Rules = None) -> None:
 
     Authorities not in force on the date are listed as such, never left out.
     """
+    from .catalog import Catalog
+    from .render.rules_text import render_list
+
     try:
         catalog = Catalog(_session(as_of, rules))
     except UsageError as exc:
@@ -703,6 +703,9 @@ def rules_show(
     rules: Rules = None,
 ) -> None:
     """Show one authority or rule: plain words, condition, citations, window, effects on it."""
+    from .catalog import Catalog
+    from .render.rules_text import render_entry
+
     try:
         catalog = Catalog(_session(as_of, rules))
         entry = catalog.resolve(ident)
@@ -734,6 +737,10 @@ def explain(
     read; then which authority controls the provision in each lens; and, for an unknown
     verdict, which facts of the policy would settle it. Exit status: 0, or 2 for bad input.
     """
+    from .catalog import Catalog, entries_of
+    from .explain import Explanation, apply_rule
+    from .render.explain_text import render as render_explanation
+
     try:
         session = _session(as_of, rules)
         catalog = Catalog(session)
@@ -779,6 +786,10 @@ def test_command(
     A failure prints the expected verdict beside the actual one, with the finding's trace.
     Exit status: 0 every expectation holds; 1 one failed; 2 some input could not be read.
     """
+    from .expectations import load_all as load_expectations
+    from .expectations import run as run_expectations
+    from .render.test_text import render as render_test
+
     try:
         files, errors = load_expectations(
             _default_paths(paths, "tests/expectations"), _print_problem
@@ -796,19 +807,28 @@ def test_command(
 
 
 def _is_kind(value: str) -> bool:
+    from .skeleton import kinds as skeleton_kinds
+
     return value in skeleton_kinds()
 
 
 def _is_state(value: str) -> bool:
+    from .skeleton import STATE_PATTERN
+
     return STATE_PATTERN.fullmatch(value) is not None
 
 
 def _complete_kind(incomplete: str) -> list[str]:
+    from .skeleton import kinds as skeleton_kinds
+
     return [k for k in skeleton_kinds() if k.startswith(incomplete)]
 
 
 def _prompt_identity(identity: Identity) -> Identity:
     """Ask on the terminal for what the flags did not give (empty answers keep a TODO)."""
+
+    from .skeleton import Identity
+    from .skeleton import kinds as skeleton_kinds
 
     def ask(text: str, current: str | None, check: Callable[[str], bool]) -> str | None:
         while current is None:
@@ -876,6 +896,11 @@ def init(
     A key left commented out stays unknown. Never overwrites a file. Exit status: 0 written;
     2 bad usage or the file exists.
     """
+    from .ruleset import registry
+    from .skeleton import Identity, schema_reference
+    from .skeleton import problems as skeleton_problems
+    from .skeleton import render as render_skeleton
+
     identity = Identity(ident, name, kind, state, ocd_id)
     wrong = skeleton_problems(identity)
     if wrong:
@@ -942,6 +967,10 @@ def gaps_command(
     policy re-evaluated; a fact weighs the number of verdicts some settlement changes.
     Exit status: 0, or 2 when some input could not be read.
     """
+    from .gaps import gaps as find_gaps
+    from .gaps import to_dict as gaps_dict
+    from .render.gaps_text import render as render_gaps
+
     try:
         session = _session(as_of, rules, authority=authority)
         evaluation = evaluate_inputs(
@@ -981,6 +1010,11 @@ def rules_doc(
     ] = None,
 ) -> None:
     """Write each authority's text or summary beside its encoding, pinpoint by pinpoint."""
+    from .catalog import Catalog
+    from .expectations import load_all as load_expectations
+    from .render.rulesdoc import DOC_FORMATS
+    from .rulesdoc import build as build_rulesdoc
+
     try:
         outputs = parse_formats(formats or [], default="markdown", available=DOC_FORMATS)
         session = _session(None, rules)

@@ -8,7 +8,8 @@ for the located, worded errors only when the answer is no. The messages therefor
 
 The compiler knows exactly the keywords our schemas use, with ``jsonschema``'s semantics for them
 (Draft 2020-12: ``bool`` is never a number, ``1.0`` is an integer, ``enum`` and ``uniqueItems``
-compare without confusing ``true`` and ``1``, ``pattern`` is ``re.search``). A schema with any
+compare without confusing ``true`` and ``1``, ``pattern`` is ``re.search``). It does not import
+``jsonschema``, so that a run over valid files never loads it. A schema with any
 other keyword is refused at compile time rather than half-checked, and a property test holds the
 two answers equal on generated documents.
 """
@@ -19,8 +20,6 @@ import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
-
-from jsonschema._utils import equal, uniq
 
 from .schemas import SchemaName, bundled
 
@@ -34,6 +33,29 @@ _ANNOTATIONS = frozenset(
 
 class UnsupportedSchema(ValueError):
     """The schema uses a keyword this compiler does not implement."""
+
+
+def equal(one: Any, two: Any) -> bool:
+    """JSON equality: true is not 1, and lists and mappings compare element by element."""
+    if type(one) is bool or type(two) is bool:
+        return type(one) is type(two) and one == two
+    if isinstance(one, list) and isinstance(two, list):
+        return len(one) == len(two) and all(equal(a, b) for a, b in zip(one, two, strict=True))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return one.keys() == two.keys() and all(equal(one[k], two[k]) for k in one)
+    if isinstance(one, list | dict) or isinstance(two, list | dict):
+        return False
+    return bool(one == two)
+
+
+def uniq(items: list[Any]) -> bool:
+    """No two items are equal in the sense of :func:`equal` (as jsonschema's uniqueItems)."""
+    seen: list[Any] = []
+    for item in items:
+        if any(equal(item, s) for s in seen):
+            return False
+        seen.append(item)
+    return True
 
 
 def _is_integer(x: Any) -> bool:

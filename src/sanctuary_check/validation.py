@@ -9,15 +9,16 @@ import difflib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Literal
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from .loading import Document, LoadError, Mark, PathKey, load_file
 from .model import Window
 from .schemacheck import is_valid
 from .schemas import SchemaName, validator
 from .timeline import DateError, parse_partial, windows_overlap
+
+if TYPE_CHECKING:  # jsonschema loads only when a file is invalid and needs explaining
+    from jsonschema.exceptions import ValidationError
 
 Severity = Literal["error", "warning"]
 
