@@ -17,7 +17,6 @@ import argparse
 import random
 import sys
 from pathlib import Path
-from typing import Any
 
 PROVISIONS = [
     "status_inquiry",
@@ -63,11 +62,52 @@ OUTCOMES = [
     ("compliance", "holding"),
     ("information_request", "position"),
 ]
-WORDS = (
-    "the city council resolution quotes the order and says officers may not ask about status "
-    "unless required by law while the police memorandum repeats the rule for patrol and the "
-    "jail follows its own consent form reported in the press and in court papers"
-).split()
+WORDS = [
+    "the",
+    "city",
+    "council",
+    "resolution",
+    "quotes",
+    "the",
+    "order",
+    "and",
+    "says",
+    "officers",
+    "may",
+    "not",
+    "ask",
+    "about",
+    "status",
+    "unless",
+    "required",
+    "by",
+    "law",
+    "while",
+    "the",
+    "police",
+    "memorandum",
+    "repeats",
+    "the",
+    "rule",
+    "for",
+    "patrol",
+    "and",
+    "the",
+    "jail",
+    "follows",
+    "its",
+    "own",
+    "consent",
+    "form",
+    "reported",
+    "in",
+    "the",
+    "press",
+    "and",
+    "in",
+    "court",
+    "papers",
+]
 
 
 def _sentence(rng: random.Random, low: int = 8, high: int = 30) -> str:

@@ -126,3 +126,20 @@ def test_progress_bar_only_on_a_terminal_and_only_for_long_runs(
         for _ in range(50):
             meter.advance()
     assert quick.getvalue() == ""
+
+
+def test_one_format_to_several_places(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.txt"
+    code, out, _ = _run(
+        "evaluate",
+        str(ROOT / "policies" / "philadelphia.yaml"),
+        "--as-of",
+        "2017-10-31",
+        *("--format", f"json={a}", "--format", f"json={b}"),
+        *("--format", f"table={c}", "--format", "table"),
+    )
+    assert code == 1
+    assert a.read_text() == b.read_text()
+    assert json.loads(a.read_text())["policies"][0]["jurisdiction"]["id"] == "philadelphia"
+    assert "City of Philadelphia" in c.read_text() and "City of Philadelphia" in out
+    assert max(map(len, out.splitlines())) <= 80 < max(map(len, c.read_text().splitlines()))

@@ -12,12 +12,14 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from .loading import Limits, current_limits, set_limits
 
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+    from .validation import Problem
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -71,6 +73,43 @@ def ordered(
     chunk = max(1, min(64, len(items) // (workers * 16)))
     with context.Pool(workers, _start, (current_limits(), setup, args)) as pool:
         yield from pool.imap(func, items, chunksize=chunk)
+
+
+class Evaluated(Protocol):
+    """What a worker hands back for one file: the problems found, and whether it was evaluated."""
+
+    problems: list[Problem]
+
+    @property
+    def done(self) -> bool: ...
+
+
+E = TypeVar("E", bound=Evaluated)
+
+
+def evaluated(
+    func: Callable[[T], E],
+    files: Sequence[T],
+    jobs: int,
+    setup: Callable[..., None],
+    args: tuple[Any, ...],
+    on_problem: Callable[[Problem], None],
+    errors: list[Problem],
+) -> Iterator[E]:
+    """The outcomes of the files that could be evaluated, in order, with a progress bar.
+
+    Every problem goes to ``on_problem`` as it comes; the errors of a file that could not be
+    evaluated are added to ``errors``.
+    """
+    with Meter(len(files), "evaluating") as meter:
+        for out in ordered(func, files, jobs, setup, args):
+            meter.advance()
+            for p in out.problems:
+                on_problem(p)
+            if out.done:
+                yield out
+            else:
+                errors.extend(p for p in out.problems if p.severity == "error")
 
 
 class Meter:

@@ -186,6 +186,29 @@ QuestionOption = Annotated[
 ]
 
 
+FailOnOption = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."),
+]
+FailScopeOption = Annotated[
+    FailScope | None,
+    typer.Option(
+        "--fail-scope",
+        help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or any "
+        "finding. Default: law.",
+    ),
+]
+
+
+def _fail(
+    fail_on: FailOn | None, fail_scope: FailScope | None, settings: Settings
+) -> tuple[str, str]:
+    """--fail-on and --fail-scope, else the settings, else conflict in the law lens."""
+    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
+    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    return on, scope
+
+
 def _jobs(value: int) -> int:
     return value or default_jobs()
 
@@ -227,20 +250,8 @@ def evaluate(
     authority: AuthorityOption = None,
     question: QuestionOption = None,
     formats: FormatOption = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."
-        ),
-    ] = None,
-    fail_scope: Annotated[
-        FailScope | None,
-        typer.Option(
-            "--fail-scope",
-            help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or "
-            "any finding. Default: law.",
-        ),
-    ] = None,
+    fail_on: FailOnOption = None,
+    fail_scope: FailScopeOption = None,
     trace: Annotated[
         bool, typer.Option("--trace", help="Show how each clause of each condition was decided.")
     ] = False,
@@ -264,8 +275,7 @@ def evaluate(
     could not be evaluated (the rest is still evaluated and reported).
     """
     settings = _settings(settings_file)
-    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
-    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    on, scope = _fail(fail_on, fail_scope, settings)
     try:
         outputs = parse_formats(formats or [])
         session = open_session(
@@ -396,16 +406,8 @@ def matrix(
         list[VerdictName] | None,
         typer.Option("--only", help="Keep the rows with a cell of this verdict (repeatable)."),
     ] = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."
-        ),
-    ] = None,
-    fail_scope: Annotated[
-        FailScope | None,
-        typer.Option("--fail-scope", help="law (default), enforcement or any, as for evaluate."),
-    ] = None,
+    fail_on: FailOnOption = None,
+    fail_scope: FailScopeOption = None,
     settings_file: SettingsOption = None,
     jobs: JobsOption = 1,
 ) -> None:
@@ -417,8 +419,7 @@ def matrix(
     2 (some input could not be evaluated).
     """
     settings = _settings(settings_file)
-    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
-    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    on, scope = _fail(fail_on, fail_scope, settings)
     from .matrix import build as build_matrix
     from .matrix import year_days
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .batch import Meter, ordered
+from .batch import evaluated
 from .engine import PolicyResult, location_of, reaches
 from .hierarchy import AuthorityState
 from .inputs import expand, load_policy_document
@@ -129,6 +129,10 @@ class RowOutcome:
     row: dict[str, Any] | None = None
     reaches: bool = False
 
+    @property
+    def done(self) -> bool:
+        return self.row is not None
+
 
 _STATE: tuple[list[tuple[int | None, Session]], list[Column], str, str] | None = None
 
@@ -235,16 +239,11 @@ def build(
     _setup(sessions, cols, fail_on, fail_scope)
     rows: list[dict[str, Any]] = []
     failed = False
-    with Meter(len(files), "evaluating") as meter:
-        for out in ordered(row_of, files, jobs, _setup, (sessions, cols, fail_on, fail_scope)):
-            meter.advance()
-            for p in out.problems:
-                on_problem(p)
-            if out.row is None:
-                errors.extend(p for p in out.problems if p.severity == "error")
-                continue
-            rows.append(out.row)
-            failed = failed or out.reaches
+    setup = (sessions, cols, fail_on, fail_scope)
+    for out in evaluated(row_of, files, jobs, _setup, setup, on_problem, errors):
+        assert out.row is not None
+        rows.append(out.row)
+        failed = failed or out.reaches
     arranged = arrange(rows, sort, only)
     counts = dict.fromkeys([*VERDICTS, "not_in_force"], 0)
     recorded = {"cells": 0, "agree": 0, "disagree": 0, "not_compared": 0}

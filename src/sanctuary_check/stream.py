@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .batch import Meter, ordered
+from .batch import evaluated
 from .engine import reaches
 from .inputs import expand, load_policy_document
 from .model import InForce, Waiver
 from .outputs import FILE_STYLE, Output, deliver, temporary_beside, terminal_style
 from .render import RENDERERS, Style
 from .render import json as json_format
-from .render import table as table_format
 from .report import Tally, head, policy_dict, tail
 from .session import Session, UsageError
 from .validation import Problem
@@ -41,7 +40,8 @@ class Plan:
     """What each policy's evaluation must produce, the same in every worker."""
 
     head: dict[str, Any]
-    styles: dict[str, Style]  # streamed format -> style
+    #: The streamed renderings each policy needs: (format, style), each once.
+    renders: tuple[tuple[str, Style], ...]
     collect: bool  # some format needs the policy data itself
     trace: bool
     waivers: tuple[Waiver, ...]
@@ -57,11 +57,15 @@ class Outcome:
     display: str
     problems: list[Problem]
     policy_id: str | None = None
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)  # one per Plan.renders
     policy: dict[str, Any] | None = None
     tally: Tally | None = None
     matched: list[int] = field(default_factory=list)
     reaches: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.tally is not None
 
 
 _STATE: tuple[Session, Plan] | None = None
@@ -72,11 +76,20 @@ def _setup(session: Session, plan: Plan) -> None:
     _STATE = (session, plan)
 
 
-def _policy_text(name: str, policy: dict[str, Any], plan: Plan) -> str:
+def _policy_text(name: str, style: Style, policy: dict[str, Any], plan: Plan) -> str:
     if name == "json":
         return json_format.policy_text(policy)
-    style = plan.styles[name]
+    from .render import table as table_format  # Rich loads only when a table is written
+
     return table_format.printed(table_format.policy_block(policy, plan.head, style), style)
+
+
+def _table_piece(which: str, style: Style, *args: Any) -> str:
+    from .render import table as table_format
+
+    if which == "separator":
+        return table_format.printed(table_format.separator(style), style)
+    return table_format.printed(table_format.trailer(args[0], args[1]), style)
 
 
 def evaluate_one(item: tuple[Path, str]) -> Outcome:
@@ -96,7 +109,7 @@ def evaluate_one(item: tuple[Path, str]) -> Outcome:
         display,
         found,
         policy.id,
-        {name: _policy_text(name, data, plan) for name in plan.styles},
+        [_policy_text(name, style, data, plan) for name, style in plan.renders],
         data if plan.collect else None,
         tally,
         matched,
@@ -183,14 +196,15 @@ def run(
             waivers = found.waivers
         else:
             waiver_errors = [p for p in found.problems if p.severity == "error"]
-    styles = {
-        name: (FILE_STYLE if target else terminal_style())
+    streamed = [
+        (name, FILE_STYLE if target else terminal_style(), target)
         for name, target in outputs
         if name in STREAMING
-    }
+    ]
+    renders = tuple(dict.fromkeys((name, style) for name, style, _ in streamed))
     plan = Plan(
         head=head(session.as_of, session.states, session.ruleset.sha256, session.ruleset.files),
-        styles=styles,
+        renders=renders,
         collect=any(name not in STREAMING for name, _ in outputs),
         trace=trace,
         waivers=tuple(waivers),
@@ -199,11 +213,11 @@ def run(
         fail_scope=fail_scope,
     )
     _setup(session, plan)
-    sinks = {name: _Sink(target) for name, target in outputs if name in STREAMING}
+    sinks = [(renders.index((name, style)), _Sink(target)) for name, style, target in streamed]
     try:
         return _write(session, plan, files, outputs, sinks, errors, waiver_errors, on_problem, jobs)
     finally:
-        for sink in sinks.values():
+        for _, sink in sinks:
             sink.abandon()
 
 
@@ -212,60 +226,53 @@ def _write(
     plan: Plan,
     files: list[tuple[Path, str]],
     outputs: list[Output],
-    sinks: dict[str, _Sink],
+    sinks: list[tuple[int, _Sink]],
     errors: list[Problem],
     waiver_errors: list[Problem],
     on_problem: Callable[[Problem], None],
     jobs: int,
 ) -> Result:
-    for name, sink in sinks.items():
-        if name == "json":
+    for i, sink in sinks:
+        if plan.renders[i][0] == "json":
             sink.write(json_format.head_text(plan.head))
     tally = Tally()
     matched = [0] * len(plan.waivers)
-    evaluated: set[str] = set()
+    ids: set[str] = set()  # of the policies evaluated
     collected: list[dict[str, Any]] = []
     count = 0
     failed = False
-    with Meter(len(files), "evaluating") as meter:
-        for out in ordered(evaluate_one, files, jobs, _setup, (session, plan)):
-            meter.advance()
-            for p in out.problems:
-                on_problem(p)
-            if out.tally is None:
-                errors.extend(p for p in out.problems if p.severity == "error")
-                continue
-            for name, sink in sinks.items():
-                if name == "json":
-                    sink.write(json_format.separator(count == 0))
-                elif count:
-                    style = plan.styles[name]
-                    sink.write(table_format.printed(table_format.separator(style), style))
-                sink.write(out.texts[name])
-            count += 1
-            tally.merge(out.tally)
-            failed = failed or out.reaches
-            assert out.policy_id is not None
-            evaluated.add(out.policy_id)
-            matched = [a + b for a, b in zip(matched, out.matched, strict=True)]
-            if out.policy is not None:
-                collected.append(out.policy)
+    for out in evaluated(evaluate_one, files, jobs, _setup, (session, plan), on_problem, errors):
+        for i, sink in sinks:
+            name, style = plan.renders[i]
+            if name == "json":
+                sink.write(json_format.separator(count == 0))
+            elif count:
+                sink.write(_table_piece("separator", style))
+            sink.write(out.texts[i])
+        count += 1
+        assert out.tally is not None and out.policy_id is not None
+        tally.merge(out.tally)
+        failed = failed or out.reaches
+        ids.add(out.policy_id)
+        matched = [a + b for a, b in zip(matched, out.matched, strict=True)]
+        if out.policy is not None:
+            collected.append(out.policy)
     errors.extend(waiver_errors)  # after the files', as when waivers were applied last
     in_run: dict[str, frozenset[str] | None] = {
         st.authority.id: session.questions for st in session.states if st.state is not InForce.NO
     }
     outcomes, waiver_problems = waiver_outcomes(
-        plan.waivers, evaluated, matched, session.ruleset.authorities, in_run, plan.today
+        plan.waivers, ids, matched, session.ruleset.authorities, in_run, plan.today
     )
     for p in waiver_problems:
         on_problem(p)
     end = tail(errors, waiver_problems, [outcome_dict(o) for o in outcomes], tally)
-    for name, sink in sinks.items():
+    for i, sink in sinks:
+        name, style = plan.renders[i]
         if name == "json":
             sink.write(json_format.tail_text(end, count))
         else:
-            style = plan.styles[name]
-            sink.write(table_format.printed(table_format.trailer(end, count), style))
+            sink.write(_table_piece("trailer", style, end, count))
         sink.finish()
     if plan.collect:
         report = {**plan.head, "policies": collected, **end}

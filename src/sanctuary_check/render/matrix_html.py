@@ -45,10 +45,15 @@ outline:3px solid #1a73e8}
 .v{display:inline-block;min-width:1.2em;text-align:center;color:#fff;border-radius:3px;
 padding:0 .2em}
 details[open]{min-width:24rem}details ul{margin:.3rem 0;padding-left:1.1rem;font-weight:normal}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;
+clip:rect(0 0 0 0);white-space:nowrap}
 .muted{color:#5f6368}.controls{margin:.8rem 0}.controls label{margin-right:1rem}
 button.sort{font:inherit;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline}
-.timeline td{white-space:nowrap}
+.timeline{width:100%}.timeline th[scope=row]{white-space:normal;width:20rem}
+.timeline td{white-space:normal}.timeline td:nth-child(3){white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%}
+#matrix td{white-space:nowrap}#matrix details[open]>*{white-space:normal}
+caption{text-align:left;caption-side:top;padding:.3rem 0}
 """.strip()
 
 _SCRIPT = """
@@ -170,9 +175,10 @@ def _matrix(matrix: dict[str, Any]) -> list[str]:
     cols = matrix["columns"]
     order = [i for _, idx in groups(matrix) for i in idx]
     out = [
+        "<div class=scroll role=region aria-labelledby=matrix-caption tabindex=0>",
         "<table id=matrix>",
-        f"<caption>{h(_title(matrix))}: one authority's jurisdiction-level verdict per cell. "
-        "Open a cell for its findings and citations.</caption>",
+        f"<caption id=matrix-caption>{h(_title(matrix))}: one authority's jurisdiction-level "
+        "verdict per cell. Open a cell for its findings and citations.</caption>",
         "<thead>",
     ]
     if matrix["mode"] == "years":
@@ -198,7 +204,7 @@ def _matrix(matrix: dict[str, Any]) -> list[str]:
             + "".join(_cell(r, matrix, i) for i in order)
             + "</tr>"
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return out
 
 
@@ -252,11 +258,13 @@ def _bars(matrix: dict[str, Any]) -> list[str]:
     last = max(int(max(known)) + 2, dt.date.today().year + 1)
     width, left, row = 720, 170, 22
     scale = (width - left - 10) / (last - first)
-    height = row * len(spans) + 30
+    height = row * len(spans) + 46
     out = [
         f"<svg width='{width}' height='{height}' role='img' aria-labelledby='tl-t'>"
         "<title id='tl-t'>The authorities' windows in force, by year (the table above "
         "gives the same dates in words)</title>",
+        f"<text x='{left}' y='{height - 18}' font-size='11' fill='#5f6368'>blue: no end date; "
+        "grey: ended, or last known in force</text>",
     ]
     for n, (ident, start, end, open_end) in enumerate(spans):
         y = 10 + row * n
