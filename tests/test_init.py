@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -121,7 +122,8 @@ def test_uncommenting_a_provision_gives_it_a_verdict(
         ],
     )
     assert result.exit_code == 1, result.stdout + result.stderr  # a conflict in the law lens
-    assert '"provision": "status_sharing",\n          "verdict": "conflict"' in result.stdout
+    findings = json.loads(result.stdout)["policies"][0]["findings"]
+    assert {f["verdict"] for f in findings if f["provision"] == "status_sharing"} == {"conflict"}
 
 
 def test_never_overwrites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

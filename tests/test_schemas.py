@@ -54,3 +54,11 @@ def test_schema_output_file(tmp_path: Path) -> None:
     assert json.loads(target.read_text())["title"] == "sanctuary-check waivers file"
     result = runner.invoke(app, ["schema", "waivers", "--output", str(tmp_path / "no" / "x")])
     assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_the_installed_version_is_the_package_s() -> None:
+    from importlib.metadata import version
+
+    from sanctuary_check import __version__
+
+    assert version("sanctuary-check") == __version__

@@ -1,8 +1,5 @@
 """sanctuary-check: local immigration information-sharing policies against federal law."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("sanctuary-check")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# The one place the version is written: pyproject.toml reads it from here (hatch), which spares
+# every run the import of importlib.metadata (a noticeable part of a one-file run's start).
+__version__ = "0.1.0"

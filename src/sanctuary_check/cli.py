@@ -9,48 +9,30 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from . import __version__
-from .catalog import Catalog, entries_of
-from .diff import changed, date_diff_report, diff_dates, diff_reports, diff_results
-from .engine import Options, authority_states, evaluate_policy, reaches
-from .expectations import load_all as load_expectations
-from .expectations import run as run_expectations
-from .explain import Explanation, apply_rule
-from .gaps import gaps as find_gaps
-from .gaps import to_dict as gaps_dict
-from .inputs import load_policy
+from .batch import default_jobs
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
-from .model import Policy
 from .outputs import deliver, emit, parse_formats, terminal_style, write_atomically, write_new
-from .render import DIFF_RENDERERS
-from .render.explain_text import render as render_explanation
-from .render.gaps_text import render as render_gaps
-from .render.rules_text import render_entry, render_list
-from .render.rulesdoc import DOC_FORMATS
-from .render.test_text import render as render_test
-from .rulesdoc import build as build_rulesdoc
-from .ruleset import registry
+from .render import DIFF_RENDERERS, MATRIX_RENDERERS
 from .schemas import NAMES, SchemaName, bundled
 from .session import (
     Session,
     UsageError,
-    apply_waiver_file,
     evaluate_inputs,
     open_session,
     parse_as_of,
-    report_of,
 )
 from .settings import Settings, SettingsError, load_settings
-from .skeleton import STATE_PATTERN, Identity, schema_reference
-from .skeleton import kinds as skeleton_kinds
-from .skeleton import problems as skeleton_problems
-from .skeleton import render as render_skeleton
-from .validate import validate_paths, validation_report
+from .stream import run as stream_run
 from .validation import Problem
+
+if TYPE_CHECKING:  # the commands import what only they need, so that a run starts quickly
+    from .model import Policy
+    from .skeleton import Identity
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -175,6 +157,62 @@ FormatOption = Annotated[
 ]
 
 
+JobsOption = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        metavar="N",
+        min=0,
+        help="Worker processes for large inputs (0: one per processor). The output is the same "
+        "as with 1.",
+    ),
+]
+
+
+PolicyPaths = Annotated[
+    list[str],
+    typer.Argument(metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."),
+]
+AuthorityOption = Annotated[
+    list[str] | None,
+    typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
+]
+QuestionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."
+    ),
+]
+
+
+FailOnOption = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."),
+]
+FailScopeOption = Annotated[
+    FailScope | None,
+    typer.Option(
+        "--fail-scope",
+        help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or any "
+        "finding. Default: law.",
+    ),
+]
+
+
+def _fail(
+    fail_on: FailOn | None, fail_scope: FailScope | None, settings: Settings
+) -> tuple[str, str]:
+    """--fail-on and --fail-scope, else the settings, else conflict in the law lens."""
+    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
+    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
+    return on, scope
+
+
+def _jobs(value: int) -> int:
+    return value or default_jobs()
+
+
 def _settings(path: Path | None) -> Settings:
     try:
         return load_settings(path)
@@ -206,39 +244,14 @@ Rules = Annotated[
 
 @app.command()
 def evaluate(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="POLICY_OR_DIR...", help="Policy files, directories or glob patterns."
-        ),
-    ],
+    paths: PolicyPaths,
     as_of: AsOf = None,
     rules: Rules = None,
-    authority: Annotated[
-        list[str] | None,
-        typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
-    ] = None,
-    question: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--question", metavar="Q", help="Only these questions (repeatable), e.g. sec-1373."
-        ),
-    ] = None,
+    authority: AuthorityOption = None,
+    question: QuestionOption = None,
     formats: FormatOption = None,
-    fail_on: Annotated[
-        FailOn | None,
-        typer.Option(
-            "--fail-on", help="Exit 1 when a verdict this bad is found. Default: conflict."
-        ),
-    ] = None,
-    fail_scope: Annotated[
-        FailScope | None,
-        typer.Option(
-            "--fail-scope",
-            help="Which verdicts count for --fail-on: the law lens, the enforcement lens, or "
-            "any finding. Default: law.",
-        ),
-    ] = None,
+    fail_on: FailOnOption = None,
+    fail_scope: FailScopeOption = None,
     trace: Annotated[
         bool, typer.Option("--trace", help="Show how each clause of each condition was decided.")
     ] = False,
@@ -251,14 +264,18 @@ def evaluate(
         ),
     ] = None,
     settings_file: SettingsOption = None,
+    jobs: JobsOption = 1,
 ) -> None:
     """Evaluate policies against every authority in force on a date.
+
+    Results are written as each policy is evaluated, in the order of the inputs; with --jobs N,
+    in N worker processes (the output is the same).
 
     Exit status: 0 nothing reached --fail-on within --fail-scope; 1 something did; 2 some input
     could not be evaluated (the rest is still evaluated and reported).
     """
     settings = _settings(settings_file)
-    waiver_file = waivers if waivers is not None else settings.waivers
+    on, scope = _fail(fail_on, fail_scope, settings)
     try:
         outputs = parse_formats(formats or [])
         session = open_session(
@@ -269,20 +286,22 @@ def evaluate(
         )
         for p in session.ruleset.problems:
             _print_problem(p)
-        evaluation = evaluate_inputs(session, paths, _print_problem)
-        if waiver_file is not None:
-            apply_waiver_file(session, evaluation, waiver_file, _print_problem)
-        emit(outputs, report_of(session, evaluation, trace=trace))
+        done = stream_run(
+            session,
+            paths,
+            outputs,
+            _print_problem,
+            trace=trace,
+            waivers_path=waivers if waivers is not None else settings.waivers,
+            fail_on=on,
+            fail_scope=scope,
+            jobs=_jobs(jobs),
+        )
     except UsageError as exc:
         raise _usage(str(exc)) from None
-    errors, results = evaluation.errors, evaluation.results
-    if errors:
+    if done.errors:
         raise typer.Exit(EXIT_INPUT)
-    on = (fail_on.value if fail_on else None) or settings.fail_on or FailOn.conflict.value
-    scope = (fail_scope.value if fail_scope else None) or settings.fail_scope or FailScope.law.value
-    if any(reaches(r, on, scope) for r in results):
-        raise typer.Exit(EXIT_FOUND)
-    raise typer.Exit(EXIT_OK)
+    raise typer.Exit(EXIT_FOUND if done.failed else EXIT_OK)
 
 
 @app.command()
@@ -310,12 +329,15 @@ def validate(
         ),
     ] = None,
     settings_file: SettingsOption = None,
+    jobs: JobsOption = 1,
 ) -> None:
     """Check policy, rule and waivers files: every problem at path:line:column, with a code.
 
     Exit status: 0 clean; 1 problems found in files (unparsable files included; warnings only
     with --strict); 2 bad usage, or no file found at all.
     """
+    from .validate import validate_paths, validation_report
+
     settings = _settings(settings_file)
     try:
         outputs = parse_formats(formats or [])
@@ -326,6 +348,7 @@ def validate(
         strict=strict if strict is not None else bool(settings.strict),
         rules=_either(rules, settings.rules),
         waivers=[settings.waivers] if settings.waivers is not None else [],
+        jobs=_jobs(jobs),
     )
     if not any(target is None and name in ("table", "github") for name, target in outputs):
         for p in result.problems():
@@ -337,6 +360,102 @@ def validate(
     if not result.readable:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FOUND if result.failed else EXIT_OK)
+
+
+class SortBy(StrEnum):
+    id = "id"
+    name = "name"
+    state = "state"
+    conflicts = "conflicts"
+
+
+class VerdictName(StrEnum):
+    conflict = "conflict"
+    compliant = "compliant"
+    unknown = "unknown"
+    not_applicable = "not_applicable"
+
+
+@app.command()
+def matrix(
+    paths: PolicyPaths,
+    as_of: AsOf = None,
+    years: Annotated[
+        str | None,
+        typer.Option(
+            "--years",
+            metavar="FIRST..LAST",
+            help="Years as columns (one block per authority), each evaluated on December 31, "
+            "the current year on today. Not with --as-of.",
+        ),
+    ] = None,
+    rules: Rules = None,
+    authority: AuthorityOption = None,
+    question: QuestionOption = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            metavar="NAME[=FILE]",
+            help="table (default), json, markdown, html (one self-contained page) or svg; "
+            "NAME=FILE writes to a file. Repeatable.",
+        ),
+    ] = None,
+    sort: Annotated[SortBy, typer.Option("--sort", help="Order of the rows.")] = SortBy.id,
+    only: Annotated[
+        list[VerdictName] | None,
+        typer.Option("--only", help="Keep the rows with a cell of this verdict (repeatable)."),
+    ] = None,
+    fail_on: FailOnOption = None,
+    fail_scope: FailScopeOption = None,
+    settings_file: SettingsOption = None,
+    jobs: JobsOption = 1,
+) -> None:
+    """Jurisdictions as rows, authorities (or years) as columns: one verdict per cell.
+
+    Each cell is the authority's jurisdiction-level verdict; a recorded determination of that
+    authority that stood on the day is shown beside it, and a verdict without one is marked as
+    the tool's projection. Exit status as for evaluate: 0, 1 (--fail-on reached on some date),
+    2 (some input could not be evaluated).
+    """
+    settings = _settings(settings_file)
+    on, scope = _fail(fail_on, fail_scope, settings)
+    from .matrix import build as build_matrix
+    from .matrix import year_days
+
+    try:
+        outputs = parse_formats(formats or [], default="table", available=MATRIX_RENDERERS)
+        if years and as_of:
+            raise UsageError("give --as-of or --years, not both")
+        days: list[tuple[int | None, str | dt.date | None]] = (
+            [(y, d) for y, d in year_days(years, dt.date.today())]
+            if years
+            else [(None, as_of or settings.as_of)]
+        )
+        chosen = authority if authority is not None else list(settings.authorities or [])
+        asked = question if question is not None else list(settings.questions or [])
+        sessions = [
+            (year, open_session(day, _either(rules, settings.rules), chosen, asked))
+            for year, day in days
+        ]
+        for p in sessions[0][1].ruleset.problems:
+            _print_problem(p)
+        built = build_matrix(
+            sessions,
+            paths,
+            _print_problem,
+            sort=sort.value,
+            only=[v.value for v in only or []],
+            fail_on=on,
+            fail_scope=scope,
+            jobs=_jobs(jobs),
+        )
+        emit(outputs, built.data, MATRIX_RENDERERS)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    if built.errors:
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FOUND if built.failed else EXIT_OK)
 
 
 @app.command()
@@ -394,6 +513,8 @@ def diff(
         raise _usage(
             "give a POLICY with --from and --to, or --policies OLD NEW, or --reports OLD NEW"
         )
+    from .diff import changed, diff_reports
+
     try:
         outputs = parse_formats(formats or [], available=DIFF_RENDERERS)
         if reports is not None:
@@ -418,6 +539,8 @@ def diff(
 
 
 def _load_one(path: str) -> Policy:
+    from .inputs import load_policy
+
     policy, problems = load_policy(Path(path), path)
     for p in problems:
         _print_problem(p)
@@ -429,6 +552,9 @@ def _load_one(path: str) -> Policy:
 def _diff_dates(
     session: Session, path: str, start: dt.date, end: dt.date, steps: bool
 ) -> dict[str, Any]:
+    from .diff import date_diff_report, diff_dates
+    from .engine import authority_states
+
     policy = _load_one(path)
     result = diff_dates(
         policy,
@@ -443,6 +569,9 @@ def _diff_dates(
 
 
 def _diff_policies(session: Session, paths: tuple[str, str]) -> dict[str, Any]:
+    from .diff import diff_results
+    from .engine import Options, evaluate_policy
+
     old, new = (_load_one(p) for p in paths)
     results = [
         evaluate_policy(
@@ -535,6 +664,8 @@ def _session(as_of: str | None, rules: list[Path] | None, **selection: list[str]
 
 def _complete_ids(incomplete: str) -> list[str]:
     """Shell completion: authority and rule ids of the built-in rules."""
+    from .catalog import Catalog
+
     try:
         catalog = Catalog(open_session(None))
     except Exception:  # completion must never fail loudly
@@ -549,6 +680,9 @@ def rules_list(as_of: AsOf = None, rules: Rules = None) -> None:
 
     Authorities not in force on the date are listed as such, never left out.
     """
+    from .catalog import Catalog
+    from .render.rules_text import render_list
+
     try:
         catalog = Catalog(_session(as_of, rules))
     except UsageError as exc:
@@ -570,6 +704,9 @@ def rules_show(
     rules: Rules = None,
 ) -> None:
     """Show one authority or rule: plain words, condition, citations, window, effects on it."""
+    from .catalog import Catalog
+    from .render.rules_text import render_entry
+
     try:
         catalog = Catalog(_session(as_of, rules))
         entry = catalog.resolve(ident)
@@ -601,6 +738,10 @@ def explain(
     read; then which authority controls the provision in each lens; and, for an unknown
     verdict, which facts of the policy would settle it. Exit status: 0, or 2 for bad input.
     """
+    from .catalog import Catalog, entries_of
+    from .explain import Explanation, apply_rule
+    from .render.explain_text import render as render_explanation
+
     try:
         session = _session(as_of, rules)
         catalog = Catalog(session)
@@ -646,6 +787,10 @@ def test_command(
     A failure prints the expected verdict beside the actual one, with the finding's trace.
     Exit status: 0 every expectation holds; 1 one failed; 2 some input could not be read.
     """
+    from .expectations import load_all as load_expectations
+    from .expectations import run as run_expectations
+    from .render.test_text import render as render_test
+
     try:
         files, errors = load_expectations(
             _default_paths(paths, "tests/expectations"), _print_problem
@@ -663,19 +808,28 @@ def test_command(
 
 
 def _is_kind(value: str) -> bool:
+    from .skeleton import kinds as skeleton_kinds
+
     return value in skeleton_kinds()
 
 
 def _is_state(value: str) -> bool:
+    from .skeleton import STATE_PATTERN
+
     return STATE_PATTERN.fullmatch(value) is not None
 
 
 def _complete_kind(incomplete: str) -> list[str]:
+    from .skeleton import kinds as skeleton_kinds
+
     return [k for k in skeleton_kinds() if k.startswith(incomplete)]
 
 
 def _prompt_identity(identity: Identity) -> Identity:
     """Ask on the terminal for what the flags did not give (empty answers keep a TODO)."""
+
+    from .skeleton import Identity
+    from .skeleton import kinds as skeleton_kinds
 
     def ask(text: str, current: str | None, check: Callable[[str], bool]) -> str | None:
         while current is None:
@@ -743,6 +897,11 @@ def init(
     A key left commented out stays unknown. Never overwrites a file. Exit status: 0 written;
     2 bad usage or the file exists.
     """
+    from .ruleset import registry
+    from .skeleton import Identity, schema_reference
+    from .skeleton import problems as skeleton_problems
+    from .skeleton import render as render_skeleton
+
     identity = Identity(ident, name, kind, state, ocd_id)
     wrong = skeleton_problems(identity)
     if wrong:
@@ -797,10 +956,7 @@ def gaps_command(
     ] = None,
     as_of: AsOf = None,
     rules: Rules = None,
-    authority: Annotated[
-        list[str] | None,
-        typer.Option("--authority", metavar="ID", help="Only these authorities (repeatable)."),
-    ] = None,
+    authority: AuthorityOption = None,
     fmt: Annotated[TextOrJson, typer.Option("--format", help="table or json.")] = TextOrJson.table,
     show_all: Annotated[
         bool, typer.Option("--all", help="Also list facts that change no verdict.")
@@ -812,6 +968,10 @@ def gaps_command(
     policy re-evaluated; a fact weighs the number of verdicts some settlement changes.
     Exit status: 0, or 2 when some input could not be read.
     """
+    from .gaps import gaps as find_gaps
+    from .gaps import to_dict as gaps_dict
+    from .render.gaps_text import render as render_gaps
+
     try:
         session = _session(as_of, rules, authority=authority)
         evaluation = evaluate_inputs(
@@ -851,6 +1011,11 @@ def rules_doc(
     ] = None,
 ) -> None:
     """Write each authority's text or summary beside its encoding, pinpoint by pinpoint."""
+    from .catalog import Catalog
+    from .expectations import load_all as load_expectations
+    from .render.rulesdoc import DOC_FORMATS
+    from .rulesdoc import build as build_rulesdoc
+
     try:
         outputs = parse_formats(formats or [], default="markdown", available=DOC_FORMATS)
         session = _session(None, rules)

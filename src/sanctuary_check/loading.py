@@ -16,7 +16,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,8 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:value",
 }
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_ScalarNode, _MappingNode = yaml.ScalarNode, yaml.MappingNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,29 +103,103 @@ class LoadError(Exception):
         return f"{self.path}:{self.line}:{self.column}: error: {self.message} [{self.code}]"
 
 
-@dataclass(slots=True)
 class Document:
-    """A loaded file: plain data plus where each part of it stands in the file."""
+    """A loaded file: plain data plus where each part of it stands in the file.
 
-    path: str
-    data: Any
-    sha256: str
-    marks: dict[PathKey, Mark] = field(default_factory=dict)
-    key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+    Positions are looked up in the YAML nodes the data was built from, only when asked for: most
+    files are valid, and nobody asks where the parts of a valid file stand except for the few that
+    a report cites. ``marks`` and ``key_marks`` (every position, by path) are built on first use.
+    """
+
+    __slots__ = ("_key_marks", "_marks", "_root", "data", "path", "sha256")
+
+    def __init__(
+        self,
+        path: str,
+        data: Any,
+        sha256: str,
+        marks: dict[PathKey, Mark] | None = None,
+        key_marks: dict[PathKey, Mark] | None = None,
+        *,
+        root: Any = None,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self.sha256 = sha256
+        self._root = root
+        self._marks = marks if marks is not None or root is not None else {}
+        self._key_marks = key_marks if key_marks is not None or root is not None else {}
+
+    @property
+    def marks(self) -> dict[PathKey, Mark]:
+        """The position of every value, by path."""
+        if self._marks is None:
+            self._marks, self._key_marks = _all_marks(self._root)
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[PathKey, Mark]:
+        """The position of every mapping key, by the path of its value."""
+        if self._key_marks is None:
+            self._marks, self._key_marks = _all_marks(self._root)
+        return self._key_marks
+
+    def _find(self, path: PathKey) -> tuple[Any, Any]:
+        """(the node at ``path`` or at its nearest existing ancestor, the key node of ``path``)."""
+        node, key = self._root, None
+        for part in path:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for k, v in node.value:
+                    if k.value == part:
+                        node, key = v, k
+                        break
+                else:
+                    return node, None
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and type(part) is int
+                and 0 <= part < len(node.value)
+            ):
+                node, key = node.value[part], None
+            else:
+                return node, None
+        return node, key
 
     def mark(self, path: PathKey) -> Mark:
         """The position of the value at ``path``, or of its nearest ancestor that exists."""
+        if self._marks is None:
+            return _mark(self._find(tuple(path))[0].start_mark)
         p = tuple(path)
         while p:
-            found = self.marks.get(p)
+            found = self._marks.get(p)
             if found is not None:
                 return found
             p = p[:-1]
-        return self.marks.get((), Mark(1, 1))
+        return self._marks.get((), Mark(1, 1))
 
     def key_mark(self, path: PathKey) -> Mark:
         """The position of the key that introduces ``path`` (falls back to the value's)."""
-        return self.key_marks.get(tuple(path)) or self.mark(path)
+        if self._key_marks is None:
+            node, key = self._find(tuple(path))
+            return _mark((key if key is not None else node).start_mark)
+        return self._key_marks.get(tuple(path)) or self.mark(path)
+
+
+def _all_marks(root: Any) -> tuple[dict[PathKey, Mark], dict[PathKey, Mark]]:
+    marks: dict[PathKey, Mark] = {}
+    key_marks: dict[PathKey, Mark] = {}
+    stack: list[tuple[Any, PathKey]] = [(root, ())]
+    while stack:
+        node, where = stack.pop()
+        marks[where] = _mark(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                child = (*where, k.value)
+                key_marks[child] = _mark(k.start_mark)
+                stack.append((v, child))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(((v, (*where, i)) for i, v in enumerate(node.value)))
+    return marks, key_marks
 
 
 def _mark(m: Any) -> Mark:
@@ -155,14 +231,12 @@ class _Builder:
         self.max_nodes = max_nodes
         self.count = 0
         self.seen: set[int] = set()
-        self.marks: dict[PathKey, Mark] = {}
-        self.key_marks: dict[PathKey, Mark] = {}
 
     def fail(self, node: Any, message: str, code: str) -> LoadError:
         m = _mark(node.start_mark)
         return LoadError(self.path, m.line, m.column, message, code)
 
-    def build(self, node: Any, where: PathKey, depth: int) -> Any:
+    def build(self, node: Any, depth: int) -> Any:
         if depth > self.max_depth:
             raise self.fail(
                 node,
@@ -179,40 +253,41 @@ class _Builder:
             )
         # The composer hands back the very same node object for an alias: that is how we see one.
         ident = id(node)
-        if ident in self.seen:
+        seen = self.seen
+        if ident in seen:
             raise self.fail(
                 node,
                 "anchors and aliases (&name / *name) are not allowed in policy and rule files; "
                 "write the value out",
                 "yaml-alias",
             )
-        self.seen.add(ident)
-        self.marks[where] = _mark(node.start_mark)
+        seen.add(ident)
         tag = node.tag
         if tag not in _CORE_TAGS:
             if tag == _MERGE_TAG:
                 raise self.fail(node, "merge keys (<<) are not allowed", "yaml-alias")
             raise self.fail(node, f"YAML tag {tag!r} is not allowed; remove it", "yaml-tag")
-        if isinstance(node, yaml.MappingNode):
-            return self.build_mapping(node, where, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*where, i), depth + 1) for i, item in enumerate(node.value)]
-        value: str = node.value
-        if node.style in (None, "") and tag != "tag:yaml.org,2002:str":
-            return _plain_scalar(value)
-        return value
+        kind = type(node)
+        if kind is _ScalarNode:
+            if not node.style and tag != _STR_TAG:
+                return _plain_scalar(node.value)
+            value: str = node.value
+            return value
+        if kind is _MappingNode:
+            return self.build_mapping(node, depth)
+        return [self.build(item, depth + 1) for item in node.value]
 
-    def build_mapping(self, node: Any, where: PathKey, depth: int) -> dict[str, Any]:
+    def build_mapping(self, node: Any, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 raise self.fail(key_node, "merge keys (<<) are not allowed", "yaml-alias")
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not _ScalarNode:
                 raise self.fail(key_node, "a mapping key must be plain text", "yaml-key")
             key = key_node.value
-            km = _mark(key_node.start_mark)
             if key in out:
+                km = _mark(key_node.start_mark)
                 raise LoadError(
                     self.path,
                     km.line,
@@ -221,10 +296,8 @@ class _Builder:
                     f"{km.line}; YAML would silently keep only the last one",
                     "yaml-duplicate-key",
                 )
-            first_line[key] = km.line
-            child = (*where, key)
-            self.key_marks[child] = km
-            out[key] = self.build(value_node, child, depth + 1)
+            first_line[key] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, depth + 1)
         return out
 
 
@@ -356,14 +429,14 @@ def load_text(
         raise LoadError(path, 1, 1, "empty file (only comments)", "empty-file")
     builder = _Builder(path, max_depth, max_nodes)
     try:
-        data = builder.build(node, (), 0)
+        data = builder.build(node, 0)
     except RecursionError:
         raise LoadError(path, 1, 1, "nesting too deep to read", "yaml-too-deep") from None
     except LoadError as err:
         if err.code == "yaml-alias":
             raise _at_first_alias(text, err) from None
         raise
-    return Document(path, data, sha256, builder.marks, builder.key_marks)
+    return Document(path, data, sha256, root=node)
 
 
 def _at_first_alias(text: str, err: LoadError) -> LoadError:

@@ -63,7 +63,7 @@ def _columns_env() -> int:
         return 80
 
 
-def _temporary(path: Path, text: str) -> str:
+def temporary_beside(path: Path, text: str) -> str:
     """The text in a temporary file beside ``path`` (same file system, so it can be renamed)."""
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
@@ -91,7 +91,7 @@ def _new_file_mode(path: Path) -> int:
 def write_atomically(target: str, text: str) -> None:
     """Write the whole file or nothing: a temporary file in the same directory, renamed."""
     path = Path(target)
-    tmp = _temporary(path, text)
+    tmp = temporary_beside(path, text)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -106,7 +106,7 @@ def write_new(target: str, text: str) -> None:
     Raises FileExistsError when the target exists (even if it appears meanwhile).
     """
     path = Path(target)
-    tmp = _temporary(path, text)
+    tmp = temporary_beside(path, text)
     try:
         try:
             os.link(tmp, path)  # atomic, and fails if the target exists

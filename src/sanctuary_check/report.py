@@ -213,71 +213,136 @@ def authority_dict(st: AuthorityState) -> dict[str, Any]:
     }
 
 
-def agreement(results: list[PolicyResult]) -> dict[str, Any]:
-    """How the engine's verdicts compare with what authorities actually said.
+def _agreement_counts() -> dict[str, dict[str, int]]:
+    return {
+        "jurisdictions": {"compared": 0, "agree": 0, "disagree": 0, "undecided": 0, "in_sample": 0},
+        "provisions": {
+            "cited": 0,
+            "cited_flagged": 0,
+            "flagged": 0,
+            "flagged_cited": 0,
+            "unresolved": 0,
+        },
+    }
+
+
+def _add_agreement(counts: dict[str, dict[str, int]], r: PolicyResult) -> None:
+    """How the engine's verdicts on one policy compare with what authorities actually said.
 
     At the jurisdiction level, per compared determination; at the provision level, the provisions
     a noncompliance determination cited that the engine also flags, and the reverse. Comparisons
     that read an input known only from the determination are counted apart, as in-sample.
     """
-    jur = {"compared": 0, "agree": 0, "disagree": 0, "undecided": 0, "in_sample": 0}
-    prov = {"cited": 0, "cited_flagged": 0, "flagged": 0, "flagged_cited": 0, "unresolved": 0}
-    for r in results:
-        for check in r.determinations:
-            if check.compares_as is None or (check.note and check.engine_verdict is None):
-                continue
-            if check.in_sample:
-                jur["in_sample"] += 1
-                continue
-            jur["compared"] += 1
-            key = {True: "agree", False: "disagree", None: "undecided"}[check.agrees]
-            jur[key] += 1
-            if check.compares_as is Verdict.CONFLICT:
-                cited = set(check.determination.provisions)
-                flagged = set(check.flagged)
-                prov["cited"] += len(cited)
-                prov["cited_flagged"] += len(cited & flagged)
-                prov["flagged"] += len(flagged)
-                prov["flagged_cited"] += len(flagged & cited)
-                prov["unresolved"] += len(set(check.unresolved) & flagged)
-    return {"jurisdictions": jur, "provisions": prov}
+    jur, prov = counts["jurisdictions"], counts["provisions"]
+    for check in r.determinations:
+        if check.compares_as is None or (check.note and check.engine_verdict is None):
+            continue
+        if check.in_sample:
+            jur["in_sample"] += 1
+            continue
+        jur["compared"] += 1
+        key = {True: "agree", False: "disagree", None: "undecided"}[check.agrees]
+        jur[key] += 1
+        if check.compares_as is Verdict.CONFLICT:
+            cited = set(check.determination.provisions)
+            flagged = set(check.flagged)
+            prov["cited"] += len(cited)
+            prov["cited_flagged"] += len(cited & flagged)
+            prov["flagged"] += len(flagged)
+            prov["flagged_cited"] += len(flagged & cited)
+            prov["unresolved"] += len(set(check.unresolved) & flagged)
 
 
-def build(run: RunInput) -> dict[str, Any]:
-    """The whole report as plain data, valid against schemas/report.json."""
-    law, enforcement, findings = _counts(), _counts(), _counts()
-    for r in run.results:
+@dataclass(slots=True)
+class Tally:
+    """The report's summary, counted one policy at a time (and merged across workers)."""
+
+    policies: int = 0
+    law: dict[str, int] = field(default_factory=_counts)
+    enforcement: dict[str, int] = field(default_factory=_counts)
+    findings: dict[str, int] = field(default_factory=_counts)
+    agreement: dict[str, dict[str, int]] = field(default_factory=_agreement_counts)
+    waived: int = 0
+
+    def add(self, r: PolicyResult) -> None:
+        self.policies += 1
         for per_q in r.lenses.values():
             for entry in per_q.values():
                 if entry["law"] is not None:
-                    law[entry["law"].verdict.value] += 1
+                    self.law[entry["law"].verdict.value] += 1
                 if entry["enforcement"] is not None:
-                    enforcement[entry["enforcement"].verdict.value] += 1
+                    self.enforcement[entry["enforcement"].verdict.value] += 1
         for f in r.findings:
-            findings[f.verdict.value] += 1
+            self.findings[f.verdict.value] += 1
+            if f.waived is not None:
+                self.waived += 1
+        _add_agreement(self.agreement, r)
+
+    def merge(self, other: Tally) -> None:
+        self.policies += other.policies
+        self.waived += other.waived
+        for mine, theirs in (
+            (self.law, other.law),
+            (self.enforcement, other.enforcement),
+            (self.findings, other.findings),
+            *zip(self.agreement.values(), other.agreement.values(), strict=True),
+        ):
+            for key, n in theirs.items():
+                mine[key] += n
+
+    def summary(self, errors: int) -> dict[str, Any]:
+        return {
+            "policies": self.policies,
+            "errors": errors,
+            "law": dict(self.law),
+            "enforcement": dict(self.enforcement),
+            "findings": dict(self.findings),
+            "agreement": {k: dict(v) for k, v in self.agreement.items()},
+            "waived": self.waived,
+        }
+
+
+def head(
+    as_of: dt.date, states: list[AuthorityState], ruleset_sha256: str, ruleset_files: list[str]
+) -> dict[str, Any]:
+    """The keys of the report that come before ``policies``: known before any policy is read."""
     return {
         "report_version": REPORT_VERSION,
         "tool": {"name": "sanctuary-check", "version": __version__},
         "ruleset": {
             "version": __version__,
-            "sha256": run.ruleset_sha256,
-            "files": list(run.ruleset_files),
+            "sha256": ruleset_sha256,
+            "files": list(ruleset_files),
         },
-        "as_of": run.as_of.isoformat(),
-        "authorities": [authority_dict(st) for st in run.states],
+        "as_of": as_of.isoformat(),
+        "authorities": [authority_dict(st) for st in states],
+    }
+
+
+def tail(
+    errors: list[Problem],
+    run_warnings: list[Problem],
+    waivers: list[dict[str, Any]],
+    tally: Tally,
+) -> dict[str, Any]:
+    """The keys of the report that come after ``policies``: known once every policy is read."""
+    return {
+        "errors": [_problem(e) for e in errors],
+        "warnings": [_problem(w) for w in run_warnings],
+        "waivers": waivers,
+        "summary": tally.summary(len(errors)),
+    }
+
+
+def build(run: RunInput) -> dict[str, Any]:
+    """The whole report as plain data, valid against schemas/report.json."""
+    tally = Tally()
+    for r in run.results:
+        tally.add(r)
+    return {
+        **head(run.as_of, run.states, run.ruleset_sha256, run.ruleset_files),
         "policies": [
             policy_dict(r, run.trace, run.warnings.get(r.policy.path, [])) for r in run.results
         ],
-        "errors": [_problem(e) for e in run.errors],
-        "warnings": [_problem(w) for w in run.run_warnings],
-        "waivers": run.waivers,
-        "summary": {
-            "policies": len(run.results),
-            "errors": len(run.errors),
-            "law": law,
-            "enforcement": enforcement,
-            "findings": findings,
-            "agreement": agreement(run.results),
-            "waived": sum(1 for r in run.results for f in r.findings if f.waived is not None),
-        },
+        **tail(run.errors, run.run_warnings, run.waivers, tally),
     }

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .batch import Meter, ordered
 from .inputs import expand
-from .loading import Document, LoadError, load_file
+from .loading import LoadError, load_file
 from .model import Authority
 from .ruleset import (
     REGISTRY_DIR,
@@ -28,7 +29,14 @@ from .ruleset import (
     rule_files,
     ruleset_problems,
 )
-from .validation import Problem, authority_reference_problems, check_document, not_a_mapping
+from .validation import (
+    AuthorityReference,
+    Problem,
+    authority_references,
+    check_document,
+    not_a_mapping,
+    unknown_authority_problems,
+)
 from .waivers import WaiverFile, check_waivers, rule_index, static_problems
 
 VALIDATION_VERSION = 1
@@ -115,57 +123,97 @@ def _unknown_kind(display: str) -> Problem:
 class _Run:
     """What the single-file checks leave for the checks across files."""
 
-    policies: list[tuple[Checked, Document]] = field(default_factory=list)
+    #: Valid policies and the authorities they name (their documents are not kept: a run may
+    #: check tens of thousands of files).
+    policies: list[tuple[Checked, list[AuthorityReference]]] = field(default_factory=list)
     policy_ids: dict[str, str] = field(default_factory=dict)
     authorities: list[tuple[Checked, Authority]] = field(default_factory=list)
     waivers: list[tuple[Checked, WaiverFile]] = field(default_factory=list)
     registry_files: list[Checked] = field(default_factory=list)
 
 
-def _check_one(path: Path, display: str, run: _Run) -> Checked:
+@dataclass(slots=True)
+class _Alone:
+    """One file checked on its own; for a policy, what the checks across files need of it."""
+
+    checked: Checked
+    #: A rule or waivers file met in a worker process: checked again in the parent, which
+    #: keeps what the checks across files need of it.
+    redo: bool = False
+    ident: tuple[str, int, int] | None = None  # a policy's id and where it stands
+    refs: list[AuthorityReference] = field(default_factory=list)
+
+
+def _check_alone(item: tuple[Path, str], run: _Run | None = None) -> _Alone:
+    path, display = item
     try:
         doc = load_file(path, display)
     except LoadError as err:
-        return Checked(display, kind_by_location(path) or "unknown", [Problem.from_load_error(err)])
+        where = kind_by_location(path) or "unknown"
+        return _Alone(Checked(display, where, [Problem.from_load_error(err)]))
     kind = classify(doc.data, path)
     if kind is None:
         if not isinstance(doc.data, dict):
-            return Checked(display, "unknown", [not_a_mapping(display, doc.data, "policy or rule")])
-        return Checked(display, "unknown", [_unknown_kind(display)])
+            problem = not_a_mapping(display, doc.data, "policy or rule")
+            return _Alone(Checked(display, "unknown", [problem]))
+        return _Alone(Checked(display, "unknown", [_unknown_kind(display)]))
     checked = Checked(display, kind)
     if kind == "registry":
         if path.name == "courts.yaml":
+            # The court chains are checked across files, in the parent process.
+            if run is None:
+                return _Alone(checked, redo=True)
             run.registry_files.append(checked)
-        return checked
+        return _Alone(checked)
+    if kind in ("rules", "waivers") and run is None:
+        return _Alone(checked, redo=True)
     if kind == "rules":
+        assert run is not None
         authority, checked.problems = checked_authority(doc)
         if authority is not None:
             run.authorities.append((checked, authority))
-    elif kind == "waivers":
+        return _Alone(checked)
+    if kind == "waivers":
+        assert run is not None
         found = check_waivers(doc)
         checked.problems = found.problems
         if found.usable:
             run.waivers.append((checked, found))
+        return _Alone(checked)
+    checked.problems = check_document(doc, "policy")
+    out = _Alone(checked)
+    ident = doc.data.get("id") if isinstance(doc.data, dict) else None
+    if isinstance(ident, str):
+        m = doc.mark(("id",))
+        out.ident = (ident, m.line, m.column)
+    if not any(p.severity == "error" for p in checked.problems):
+        out.refs = authority_references(doc)
+    return out
+
+
+def _settle(path: Path, alone: _Alone, run: _Run) -> Checked:
+    """Record what the checks across files need of one file (in the order of the files)."""
+    if alone.redo:
+        alone = _check_alone((path, alone.checked.path), run)
+    checked = alone.checked
+    if alone.ident is None:
+        return checked
+    ident, line, column = alone.ident
+    if ident in run.policy_ids:
+        checked.problems.append(
+            Problem(
+                checked.path,
+                line,
+                column,
+                "error",
+                f"policy id {ident!r} is already used by {run.policy_ids[ident]}",
+                "duplicate-policy",
+            )
+        )
     else:
-        checked.problems = check_document(doc, "policy")
-        ident = doc.data.get("id") if isinstance(doc.data, dict) else None
-        if isinstance(ident, str):
-            if ident in run.policy_ids:
-                m = doc.mark(("id",))
-                checked.problems.append(
-                    Problem(
-                        display,
-                        m.line,
-                        m.column,
-                        "error",
-                        f"policy id {ident!r} is already used by {run.policy_ids[ident]}",
-                        "duplicate-policy",
-                    )
-                )
-            else:
-                run.policy_ids[ident] = display
-        if not any(p.severity == "error" for p in checked.problems):
-            run.policies.append((checked, doc))
+        run.policy_ids[ident] = checked.path
+    if not any(p.severity == "error" for p in checked.problems):
+        run.policies.append((checked, alone.refs))
     return checked
 
 
@@ -189,8 +237,8 @@ def _across(run: _Run, today: dt.date) -> None:
             continue
         checked.problems.append(Problem(*where, "error", message, "duplicate-authority"))
     _hygiene(run, defined)
-    for checked, doc in run.policies:
-        checked.problems.extend(authority_reference_problems(doc, defined))
+    for checked, refs in run.policies:
+        checked.problems.extend(unknown_authority_problems(refs, defined))
     index = rule_index(defined.values())
     policies = set(run.policy_ids) if run.policy_ids else None
     for checked, found in run.waivers:
@@ -228,8 +276,13 @@ def validate_paths(
     rules: Iterable[Path] = (),
     waivers: Iterable[Path] = (),
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> Validation:
-    """Check every file the paths name, plus the rule sets and waivers the settings name."""
+    """Check every file the paths name, plus the rule sets and waivers the settings name.
+
+    With ``jobs`` > 1 the files are checked on their own in that many worker processes; the
+    checks across files happen here, in the order of the files, so the result is the same.
+    """
     files, unmatched = expand(paths)
     # os.path.realpath, unlike Path.resolve, does not raise on a symbolic link loop: the loop is
     # reported when the file is read.
@@ -240,7 +293,10 @@ def validate_paths(
             files.append((path, display))
     result = Validation(strict=strict, unmatched=unmatched)
     run = _Run()
-    result.files = [_check_one(path, display, run) for path, display in files]
+    with Meter(len(files), "validating") as meter:
+        for (path, _), alone in zip(files, ordered(_check_alone, files, jobs), strict=True):
+            result.files.append(_settle(path, alone, run))
+            meter.advance()
     _across(run, today or dt.date.today())
     for checked in result.files:
         checked.problems.sort(key=lambda p: (p.line, p.column, p.code))

@@ -9,14 +9,16 @@ import difflib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Literal
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Literal
 
 from .loading import Document, LoadError, Mark, PathKey, load_file
 from .model import Window
+from .schemacheck import is_valid
 from .schemas import SchemaName, validator
 from .timeline import DateError, parse_partial, windows_overlap
+
+if TYPE_CHECKING:  # jsonschema loads only when a file is invalid and needs explaining
+    from jsonschema.exceptions import ValidationError
 
 Severity = Literal["error", "warning"]
 
@@ -190,6 +192,8 @@ def _enum_values(schema: Any) -> list[str]:
 
 def schema_problems(doc: Document, name: SchemaName) -> list[Problem]:
     """Every schema error in the document, located and worded for people."""
+    if is_valid(name)(doc.data):
+        return []  # the common case; jsonschema below explains what is wrong, when something is
     problems: list[Problem] = []
     seen: set[tuple[int, int, str]] = set()
     for error in validator(name).iter_errors(doc.data):
@@ -746,12 +750,19 @@ def rules_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-def authority_reference_problems(doc: Document, known: Collection[str]) -> list[Problem]:
-    """Determinations and savings-clause readings that name an authority no rule set defines.
+@dataclass(frozen=True, slots=True)
+class AuthorityReference:
+    """A determination or savings-clause reading naming an authority, and where it does."""
 
-    A warning, not an error: a policy may record what an authority said before anyone encodes
-    that authority's reading. The engine then has nothing to compare the determination with.
-    """
+    path: str
+    line: int
+    column: int
+    where: str
+    authority: str
+
+
+def authority_references(doc: Document) -> list[AuthorityReference]:
+    """Every authority a policy's determinations and savings-clause readings name."""
     data: dict[str, Any] = doc.data
     refs: list[tuple[PathKey, Any]] = [
         (("determinations", i, "authority"), det.get("authority"))
@@ -760,15 +771,32 @@ def authority_reference_problems(doc: Document, known: Collection[str]) -> list[
     for i, sc in enumerate(data.get("savings_clauses", [])):
         for j, reading in enumerate(sc.get("readings", [])):
             refs.append((("savings_clauses", i, "readings", j, "by"), reading.get("by")))
+    out = []
+    for where, ident in refs:
+        if isinstance(ident, str):
+            m = doc.mark(where)
+            out.append(AuthorityReference(doc.path, m.line, m.column, dotted(where), ident))
+    return out
+
+
+def unknown_authority_problems(
+    refs: Iterable[AuthorityReference], known: Collection[str]
+) -> list[Problem]:
+    """References to authorities no rule set defines.
+
+    A warning, not an error: a policy may record what an authority said before anyone encodes
+    that authority's reading. The engine then has nothing to compare the determination with.
+    """
     return [
-        _problem(
-            doc,
-            where,
-            f"{dotted(where)}: no rule file defines authority {ident!r}"
-            + (suggest(ident, known) or "; it is not compared with any finding"),
-            "unknown-authority",
+        Problem(
+            r.path,
+            r.line,
+            r.column,
             "warning",
+            f"{r.where}: no rule file defines authority {r.authority!r}"
+            + (suggest(r.authority, known) or "; it is not compared with any finding"),
+            "unknown-authority",
         )
-        for where, ident in refs
-        if isinstance(ident, str) and ident not in known
+        for r in refs
+        if r.authority not in known
     ]

@@ -10,7 +10,7 @@ law, so an expired waiver does not come back for a historical evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,38 +180,49 @@ def static_problems(
     return out
 
 
-def apply_waivers(
-    waivers: Iterable[Waiver],
-    results: Iterable[PolicyResult],
+def mark_waived(waivers: Sequence[Waiver], result: PolicyResult, today: dt.date) -> list[int]:
+    """Mark the findings of one policy that waivers in force cover; how many each waiver covers."""
+    counts = []
+    for w in waivers:
+        n = 0
+        if w.policy == result.policy.id and not is_expired(w, today):
+            for f in result.findings:
+                if f.rule == w.rule and f.provision == w.provision:
+                    f.waived = w
+                    n += 1
+        counts.append(n)
+    return counts
+
+
+def waiver_outcomes(
+    waivers: Sequence[Waiver],
+    policies: Collection[str],
+    matched: Sequence[int],
     authorities: Iterable[Authority],
     evaluated: Mapping[str, Collection[str] | None],
     today: dt.date,
 ) -> tuple[list[Outcome], list[Problem]]:
-    """Mark the findings that waivers in force cover, and report expired and orphaned waivers.
+    """Each waiver's status once every policy is evaluated, and the expired and orphaned ones.
 
-    ``evaluated`` maps each authority evaluated in this run (in force and selected) to the
-    questions selected (None: all). A waiver whose policy, authority or question is not part of
-    the run is inactive and not reported; one whose policy was evaluated but that matches no
-    finding is orphaned.
+    ``policies`` are the ids of the policies evaluated, ``matched`` how many findings each waiver
+    covered (:func:`mark_waived`), ``evaluated`` maps each authority evaluated in this run (in
+    force and selected) to the questions selected (None: all). A waiver whose policy, authority or
+    question is not part of the run is inactive and not reported; one whose policy was evaluated
+    but that matches no finding is orphaned.
     """
-    by_policy = {r.policy.id: r for r in results}
     rules = rule_index(authorities)
     outcomes: list[Outcome] = []
     problems: list[Problem] = []
-    for w in waivers:
-        result = by_policy.get(w.policy)
-        if result is None:
+    for w, n in zip(waivers, matched, strict=True):
+        if w.policy not in policies:
             outcomes.append(Outcome(w, INACTIVE))
             continue
         if is_expired(w, today):
             outcomes.append(Outcome(w, EXPIRED))
             problems.append(_expired(w))
             continue
-        matched = [f for f in result.findings if f.rule == w.rule and f.provision == w.provision]
-        for f in matched:
-            f.waived = w
-        if matched:
-            outcomes.append(Outcome(w, APPLIED, len(matched)))
+        if n:
+            outcomes.append(Outcome(w, APPLIED, n))
             continue
         why = _static_orphan(w, rules)
         if why is None:
@@ -222,6 +233,23 @@ def apply_waivers(
         outcomes.append(Outcome(w, ORPHANED))
         problems.append(_orphaned(w, why))
     return outcomes, problems
+
+
+def apply_waivers(
+    waivers: Sequence[Waiver],
+    results: Iterable[PolicyResult],
+    authorities: Iterable[Authority],
+    evaluated: Mapping[str, Collection[str] | None],
+    today: dt.date,
+) -> tuple[list[Outcome], list[Problem]]:
+    """Mark the findings that waivers in force cover, and report expired and orphaned waivers."""
+    matched = [0] * len(waivers)
+    policies = set()
+    for r in results:
+        policies.add(r.policy.id)
+        for i, n in enumerate(mark_waived(waivers, r, today)):
+            matched[i] += n
+    return waiver_outcomes(waivers, policies, matched, authorities, evaluated, today)
 
 
 def _in_run(

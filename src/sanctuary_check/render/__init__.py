@@ -5,29 +5,48 @@ A renderer only formats. It never decides a verdict, reads a file or chooses an 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
-from . import diff as diff_format
-from . import github, junit, markdown, sarif, table
-from . import json as json_format
 from .style import Style
 
-__all__ = ["DIFF_RENDERERS", "RENDERERS", "Renderer", "Style"]
+__all__ = ["DIFF_RENDERERS", "MATRIX_RENDERERS", "RENDERERS", "Renderer", "Style"]
 
 Renderer = Callable[[dict[str, Any], Style], str]
 
+
+def _lazy(module: str, name: str = "render") -> Renderer:
+    """A renderer whose module is imported when it is first used: a run that writes JSON never
+    loads Rich, which keeps a one-file run's start short."""
+
+    def render(data: dict[str, Any], style: Style) -> str:
+        found: Renderer = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        return found(data, style)
+
+    return render
+
+
 RENDERERS: dict[str, Renderer] = {
-    "table": table.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "markdown": markdown.render,
+    "table": _lazy("table"),
+    "json": _lazy("json"),
+    "sarif": _lazy("sarif"),
+    "junit": _lazy("junit"),
+    "github": _lazy("github"),
+    "markdown": _lazy("markdown"),
 }
 
 #: Renderers for `diff` output (its own data shape, see diff.py).
 DIFF_RENDERERS: dict[str, Renderer] = {
-    "table": diff_format.render,
-    "json": json_format.render,
+    "table": _lazy("diff"),
+    "json": _lazy("json"),
+}
+
+#: Renderers for `matrix` output (its own data shape, see matrix.py and schemas/matrix.json).
+MATRIX_RENDERERS: dict[str, Renderer] = {
+    "table": _lazy("matrix_text"),
+    "json": _lazy("json"),
+    "markdown": _lazy("matrix_text", "markdown"),
+    "html": _lazy("matrix_html"),
+    "svg": _lazy("matrix_svg"),
 }

@@ -1,4 +1,10 @@
-"""The JSON report (the pinned contract in schemas/report.json)."""
+"""JSON: the report data as it is.
+
+An evaluate report is laid out for people and for speed at once: indented two spaces, except that
+each finding, and each provision's lens entries, stand on one line of their own (a policy has
+dozens of findings; one per line reads and greps well, and lets the C encoder do the work). The
+same pieces are written one policy at a time when a run streams (``stream.py``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,78 @@ from typing import Any
 
 from .style import Style
 
+_ONE_LINE = {"findings", "provisions"}
+
+
+def _dump(value: Any, indent: int) -> str:
+    """``value`` indented two spaces a level, its first line starting at column ``indent``."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + " " * indent) if indent else text
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _keys(items: list[tuple[str, str]], indent: int) -> str:
+    pad = " " * indent
+    return ",\n".join(f"{pad}{json.dumps(k, ensure_ascii=False)}: {v}" for k, v in items)
+
+
+def policy_text(policy: dict[str, Any], indent: int = 4) -> str:
+    """One policy of an evaluate report, its first line at column ``indent``."""
+    pad = " " * (indent + 2)
+    items = []
+    for key, value in policy.items():
+        if key == "findings" and value:
+            lines = ",\n".join(f"{pad}  {_compact(f)}" for f in value)
+            items.append((key, f"[\n{lines}\n{pad}]"))
+        elif key == "provisions" and value:
+            items.append(
+                (
+                    key,
+                    "{\n"
+                    + _keys([(k, _compact(v)) for k, v in value.items()], indent + 4)
+                    + f"\n{pad}}}",
+                )
+            )
+        else:
+            items.append((key, _dump(value, indent + 2)))
+    return "{\n" + _keys(items, indent + 2) + "\n" + " " * indent + "}"
+
+
+def head_text(head: dict[str, Any]) -> str:
+    """The report up to the opening of ``policies``."""
+    return "{\n" + _keys([(k, _dump(v, 2)) for k, v in head.items()], 2) + ',\n  "policies": ['
+
+
+def separator(first: bool) -> str:
+    return "\n    " if first else ",\n    "
+
+
+def tail_text(tail: dict[str, Any], count: int) -> str:
+    """The report from the closing of ``policies`` to the end."""
+    close = "\n  ]" if count else "]"
+    return close + ",\n" + _keys([(k, _dump(v, 2)) for k, v in tail.items()], 2) + "\n}\n"
+
+
+def is_report(data: dict[str, Any]) -> bool:
+    return "report_version" in data and "policies" in data
+
 
 def render(report: dict[str, Any], style: Style) -> str:
-    del style  # JSON is the same whatever the terminal
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    del style
+    if not is_report(report):
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    head = {k: v for k, v in report.items() if k != "policies"}
+    before = {}
+    for key in head:
+        before[key] = head[key]
+        if key == "authorities":
+            break
+    after = {k: v for k, v in head.items() if k not in before}
+    text = [head_text(before)]
+    for i, policy in enumerate(report["policies"]):
+        text.append(separator(i == 0) + policy_text(policy))
+    text.append(tail_text(after, len(report["policies"])))
+    return "".join(text)

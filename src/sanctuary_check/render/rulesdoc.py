@@ -12,25 +12,18 @@ import re
 from collections.abc import Callable
 
 from ..rulesdoc import AuthorityDoc, Evidence, Pinpoint, RuleDoc
-from .text import one_line, safe
+from .text import html_text as _h
+from .text import http_url, one_line, safe
 
 DocRenderer = Callable[[list[AuthorityDoc], str], str]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#~])")
-_URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22"}
 
 
 def _md(text: object) -> str:
     """One line of file text, safe in Markdown (no markup, no raw HTML)."""
     escaped = html.escape(one_line(text), quote=False)
     return _MD_SPECIAL.sub(r"\\\1", escaped)
-
-
-def _url(url: str | None) -> str | None:
-    """An address fit for a link, or None when it is not plainly http(s)."""
-    if not url or not re.match(r"^https?://", url, re.IGNORECASE):
-        return None
-    return "".join(_URL_UNSAFE.get(ch, ch) for ch in one_line(url))
 
 
 def _fence(text: str) -> str:
@@ -40,7 +33,7 @@ def _fence(text: str) -> str:
 
 def _evidence(e: Evidence, esc: Callable[[object], str], link: Callable[[str, str], str]) -> str:
     """One piece of evidence: its id (linked when its address is plainly http(s)) and tags."""
-    url = _url(e.url)
+    url = http_url(e.url)
     name = link(esc(e.id), url) if url else esc(e.id)
     title = f" ({esc(e.title)})" if e.title else ""
     quality = f" [{esc(e.quality)}]" if e.quality else ""
@@ -126,10 +119,6 @@ def markdown(docs: list[AuthorityDoc], generator: str) -> str:
         for r in d.rules:
             out.extend(_md_rule(r))
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def _h(text: object) -> str:
-    return html.escape(safe(text), quote=True)
 
 
 def _html_evidence(e: Evidence) -> str:

@@ -499,49 +499,57 @@ def _summary(policy: dict[str, Any]) -> Text:
     )
 
 
-def renderables(report: dict[str, Any], style: Style) -> list[RenderableType]:
+def policy_block(
+    policy: dict[str, Any], report: dict[str, Any], style: Style
+) -> list[RenderableType]:
+    """One policy's screen. ``report`` needs only the keys before ``policies``."""
     out: list[RenderableType] = []
-    for i, policy in enumerate(report["policies"]):
-        if i:
-            out.append(Text(""))
-            out.append(
-                Text(
-                    "\u2500" * min(style.width, 80) if style.unicode else "-" * min(style.width, 80)
-                )
-            )
-        out.extend(_header(policy, report, style))
-        out.extend(_authority_line(report, policy))
-        questions: list[str] = []
-        for f in policy["findings"]:
-            if f["question"] not in questions:
-                questions.append(f["question"])
-        for q in questions:
-            out.append(Text(""))
-            out.append(Text(f"Question {one_line(q)}", style="bold"))
-            out.extend(_grid(policy, report, q, style))
+    out.extend(_header(policy, report, style))
+    out.extend(_authority_line(report, policy))
+    questions: list[str] = []
+    for f in policy["findings"]:
+        if f["question"] not in questions:
+            questions.append(f["question"])
+    for q in questions:
         out.append(Text(""))
-        out.append(_legend(style, any(not f["enforceable"] for f in policy["findings"])))
-        out.append(Text(""))
-        out.extend(_conflicts(policy, style))
-        out.extend(_effects(policy))
-        out.extend(_other_traces(policy, style))
-        out.append(Text(""))
-        out.extend(_by_authority(policy, report, style))
-        out.append(Text(""))
-        out.extend(_determinations(policy, style))
-        for w in policy.get("warnings", []):
-            out.append(
-                Text(f"warning: {_loc(w)}: {one_line(w['message'])} [{w['code']}]", style="yellow")
-            )
-        out.append(Text(""))
-        unknown = _unknown_line(policy)
-        if unknown is not None:
-            out.append(unknown)
-        out.append(_summary(policy))
-    if not report["policies"]:
+        out.append(Text(f"Question {one_line(q)}", style="bold"))
+        out.extend(_grid(policy, report, q, style))
+    out.append(Text(""))
+    out.append(_legend(style, any(not f["enforceable"] for f in policy["findings"])))
+    out.append(Text(""))
+    out.extend(_conflicts(policy, style))
+    out.extend(_effects(policy))
+    out.extend(_other_traces(policy, style))
+    out.append(Text(""))
+    out.extend(_by_authority(policy, report, style))
+    out.append(Text(""))
+    out.extend(_determinations(policy, style))
+    for w in policy.get("warnings", []):
+        out.append(
+            Text(f"warning: {_loc(w)}: {one_line(w['message'])} [{w['code']}]", style="yellow")
+        )
+    out.append(Text(""))
+    unknown = _unknown_line(policy)
+    if unknown is not None:
+        out.append(unknown)
+    out.append(_summary(policy))
+    return out
+
+
+def separator(style: Style) -> list[RenderableType]:
+    """What stands between two policies."""
+    rule = "\u2500" if style.unicode else "-"
+    return [Text(""), Text(rule * min(style.width, 80))]
+
+
+def trailer(report: dict[str, Any], count: int) -> list[RenderableType]:
+    """What follows the policies: the run's agreement and warnings (``report`` needs ``summary``
+    and ``warnings``; ``count`` is the number of policies shown)."""
+    out: list[RenderableType] = []
+    if not count:
         out.append(Text("No policy could be evaluated.", style="yellow"))
     agreement = _agreement(report)
-    if agreement is not None and len(report["policies"]) > 1:
+    if agreement is not None and count > 1:
         out.append(Text(""))
         out.append(agreement)
     for w in report.get("warnings", []):
@@ -566,7 +574,8 @@ def _validation(report: dict[str, Any]) -> list[RenderableType]:
     return out
 
 
-def render(report: dict[str, Any], style: Style) -> str:
+def printed(items: list[RenderableType], style: Style, *, wrap: bool = False) -> str:
+    """Renderables as the terminal shows them (colour only when the style asks for it)."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -578,10 +587,19 @@ def render(report: dict[str, Any], style: Style) -> str:
         emoji=False,
         legacy_windows=False,
     )
-    if is_validation(report):
-        # One problem per line, never wrapped: editors and CI logs match path:line:column.
-        console.print(Group(*_validation(report)), soft_wrap=True)
-    else:
-        console.print(Group(*renderables(report, style)), soft_wrap=False)
+    console.print(Group(*items), soft_wrap=wrap)
     # Padding that tables leave at the ends of lines is noise in files, diffs and snapshots.
     return "\n".join(line.rstrip(" ") for line in buffer.getvalue().split("\n"))
+
+
+def render(report: dict[str, Any], style: Style) -> str:
+    if is_validation(report):
+        # One problem per line, never wrapped: editors and CI logs match path:line:column.
+        return printed(_validation(report), style, wrap=True)
+    parts = []
+    for i, policy in enumerate(report["policies"]):
+        if i:
+            parts.append(printed(separator(style), style))
+        parts.append(printed(policy_block(policy, report, style), style))
+    parts.append(printed(trailer(report, len(report["policies"])), style))
+    return "".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 # C0 controls except tab and newline, DEL, and C1 controls: any of them can move the cursor,
@@ -21,3 +22,19 @@ def safe(value: object) -> str:
 def one_line(value: object) -> str:
     """As :func:`safe`, with line breaks and tabs folded to spaces."""
     return " ".join(safe(value).split())
+
+
+_URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22"}
+_HTTP = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def http_url(url: str | None) -> str | None:
+    """An address fit for a link, or None when it is not plainly http(s)."""
+    if not url or not _HTTP.match(url):
+        return None
+    return "".join(_URL_UNSAFE.get(ch, ch) for ch in one_line(url))
+
+
+def html_text(value: object) -> str:
+    """Text from a file, safe anywhere in HTML or XML: element content and quoted attributes."""
+    return html.escape(safe(value), quote=True)

@@ -11,12 +11,13 @@ import copy
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from jsonschema import Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SchemaName = Literal[
-    "policy", "rules", "report", "waivers", "settings", "validation", "expectations"
+    "policy", "rules", "report", "waivers", "settings", "validation", "expectations", "matrix"
 ]
 NAMES: tuple[SchemaName, ...] = (
     "policy",
@@ -26,6 +27,7 @@ NAMES: tuple[SchemaName, ...] = (
     "settings",
     "validation",
     "expectations",
+    "matrix",
 )
 
 _COMMON_PREFIX = "common.json#/$defs/"
@@ -69,7 +71,9 @@ def bundled(name: SchemaName) -> dict[str, Any]:
 
 @cache
 def validator(name: SchemaName) -> Draft202012Validator:
-    """A compiled validator for the named schema."""
+    """A compiled validator for the named schema (jsonschema is imported only when needed)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(bundled(name))
 
 

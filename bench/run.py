@@ -1,0 +1,225 @@
+"""The speed and memory figures of issue 7 and DESIGN.md, measured side by side in one run.
+
+    python bench/run.py [N] [--rounds R] [--no-append] [--skip-check-jsonschema]
+
+Run it in an environment where sanctuary-check is installed as CI installs it (``pip install
+'.[test]'``, not editable: an installed package has its bytecode compiled) and check-jsonschema
+is on PATH (it is in the [test] extra). It generates N realistic policy files (bench/generate.py)
+and times, each as a separate process started the same way:
+
+- the floor: PyYAML's C loader (CSafeLoader) parsing every file, in one Python process;
+- ``sanctuary-check validate DIR`` (--jobs 1 and --jobs 2);
+- ``sanctuary-check evaluate DIR --format json=FILE`` with every authority, no --trace
+  (--jobs 1 and --jobs 2), as of 2017-12-31, when the most built-in authorities are in force;
+- ``check-jsonschema --schemafile schemas/policy.schema.json`` on the same files;
+- a one-file cold start: evaluate and check-jsonschema on policies/philadelphia.yaml (median of 5);
+- the peak resident memory of each command (os.wait4), the largest of its processes.
+
+It prints the figures and the ratios against the targets, and appends them, with a description
+of the machine, to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "schemas" / "policy.schema.json"
+PHILADELPHIA = ROOT / "policies" / "philadelphia.yaml"
+AS_OF = "2017-12-31"
+FLOOR = """
+import os, sys, yaml
+for root, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        with open(os.path.join(root, name), "rb") as fh:
+            yaml.load(fh, Loader=yaml.CSafeLoader)
+"""
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        sys.exit(f"{name} is not installed here (pip install '.[test]')")
+    return found
+
+
+def timed(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """(seconds, peak MiB) of one command, its output thrown away."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    if code not in ok:
+        sys.exit(f"{' '.join(args[:3])} ... exited {code}: {err.decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024  # Linux: KiB
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores{mem}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=10_000)
+    parser.add_argument("--no-append", action="store_true")
+    parser.add_argument("--skip-check-jsonschema", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the timed commands")
+    args = parser.parse_args()
+    sc, cj = _tool("sanctuary-check"), None
+    if not args.skip_check_jsonschema:
+        cj = _tool("check-jsonschema")
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp) / "policies"
+        files = generate(directory, args.n)
+        size = sum(p.stat().st_size for p in files) / 1024 / 1024
+        out = Path(tmp) / "report.json"
+        ev = [sc, "evaluate", str(directory), "--as-of", AS_OF, "--fail-on", "never"]
+        ev += ["--format", f"json={out}"]
+        va = [sc, "validate", str(directory)]
+        # Rounds interleave every command, so that a busy moment of the machine weighs on all of
+        # them alike; each figure is the median over the rounds, each --jobs ratio the median of
+        # the rounds' own ratios.
+        runs: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(args.rounds):
+            for key, command in (
+                ("floor", [sys.executable, "-c", FLOOR, str(directory)]),
+                ("val1", va),
+                ("val2", [*va, "--jobs", "2"]),
+                ("eva1", ev),
+                ("eva2", [*ev, "--jobs", "2"]),
+            ):
+                runs.setdefault(key, []).append(timed(command))
+        report_mib = out.stat().st_size / 1024 / 1024
+
+        def median(key: str) -> float:
+            return statistics.median(t for t, _ in runs[key])
+
+        def peak(key: str) -> float:
+            return max(m for _, m in runs[key])
+
+        def speedup(one: str, two: str) -> float:
+            return statistics.median(a[0] / b[0] for a, b in zip(runs[one], runs[two], strict=True))
+
+        floor, floor_mem = median("floor"), peak("floor")
+        val1, val1_mem, val2 = median("val1"), peak("val1"), median("val2")
+        eva1, eva1_mem = median("eva1"), peak("eva1")
+        eva2, eva2_mem = median("eva2"), peak("eva2")
+        val_speedup, eva_speedup = speedup("val1", "val2"), speedup("eva1", "eva2")
+        one = [sc, "evaluate", str(PHILADELPHIA), "--as-of", AS_OF, "--fail-on", "never"]
+        cold = statistics.median(timed([*one, "--format", f"json={out}"])[0] for _ in range(5))
+        cj_all = cj_cold = None
+        if cj is not None:
+            cj_cold = statistics.median(
+                timed([cj, "--schemafile", str(SCHEMA), str(PHILADELPHIA)])[0] for _ in range(5)
+            )
+            cj_all, _ = timed([cj, "--schemafile", str(SCHEMA), *map(str, files)])
+
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}x"
+
+    rows += [
+        ("files", f"{args.n} generated policies, {size:.1f} MiB", ""),
+        ("floor: CSafeLoader", f"{floor:.1f} s", f"peak {floor_mem:.0f} MiB"),
+        (
+            "validate",
+            f"{val1:.1f} s",
+            f"{ratio(val1, floor)} the floor (target 3x); peak {val1_mem:.0f} MiB",
+        ),
+        (
+            "evaluate --format json",
+            f"{eva1:.1f} s",
+            f"{ratio(eva1, floor)} the floor (target 5x); "
+            f"peak {eva1_mem:.0f} MiB; report {report_mib:.0f} MiB",
+        ),
+        (
+            "validate --jobs 2",
+            f"{val2:.1f} s",
+            f"{val_speedup:.2f}x faster than --jobs 1 (target 1.6x)",
+        ),
+        (
+            "evaluate --jobs 2",
+            f"{eva2:.1f} s",
+            f"{eva_speedup:.2f}x faster than --jobs 1 "
+            f"(target 1.6x); peak {eva2_mem:.0f} MiB per process",
+        ),
+        ("one file: evaluate philadelphia.yaml", f"{cold:.2f} s", "median of 5"),
+    ]
+    if cj_all is not None and cj_cold is not None:
+        rows += [
+            (
+                "check-jsonschema, same files",
+                f"{cj_all:.1f} s",
+                f"validate {ratio(cj_all, val1)} faster, evaluate {ratio(cj_all, eva1)} faster",
+            ),
+            (
+                "one file: check-jsonschema",
+                f"{cj_cold:.2f} s",
+                f"evaluate is {ratio(cj_cold, cold)} as fast (target: more than 1x)",
+            ),
+        ]
+    rounds = "; ".join(
+        f"{key} " + ", ".join(f"{t:.1f}" for t, _ in runs[key])
+        for key in ("floor", "val1", "val2", "eva1", "eva2")
+    )
+    rows.append(("each round (s)", "", rounds))
+    width = max(len(r[0]) for r in rows)
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>12}  {note}")
+    if args.no_append:
+        return
+    lines = [
+        "",
+        f"### {dt.date.today().isoformat()}: {args.n} files",
+        "",
+        f"Machine: {machine()}; sanctuary-check from `{sc}`; medians of {args.rounds} "
+        "interleaved rounds.",
+        "",
+        "| measure | time | against the targets |",
+        "|---|---|---|",
+        *(f"| {n} | {v} | {t} |" for n, v, t in rows),
+        "",
+    ]
+    with (ROOT / "bench" / "RESULTS.md").open("a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    print("appended to bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Many files at once: in their order, in worker processes when asked, with a progress bar.
+
+Results always come back in the order of the inputs, so ``--jobs 4`` prints exactly what
+``--jobs 1`` prints. Worker processes are forked (they inherit the loaded rule sets); ``setup``
+runs in each before its first item.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
+
+from .loading import Limits, current_limits, set_limits
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from .validation import Problem
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Fewer files than this per worker are not worth starting processes for.
+MIN_PER_JOB = 16
+#: A progress bar appears only once a run has lasted this long (short runs never show one).
+PROGRESS_DELAY = 1.0
+
+
+def default_jobs() -> int:
+    """``--jobs 0``: one worker per processor this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _start(limits: Limits, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    # Ctrl-C goes to the whole process group: only the parent answers it (exit 130, one line);
+    # the workers are ended by the pool, with no traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_limits(limits)
+    if setup is not None:
+        setup(*args)
+
+
+def ordered(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    setup: Callable[..., None] | None = None,
+    args: tuple[Any, ...] = (),
+) -> Iterator[R]:
+    """``func`` over ``items``, results in the order of ``items``.
+
+    With ``jobs`` > 1 and enough items, in that many worker processes; ``setup(*args)`` runs once
+    in each worker first (in this process the caller has already set things up).
+    """
+    # Workers are forked: they inherit the rule sets already loaded. Where a system cannot fork,
+    # the run stays in this process.
+    import multiprocessing  # only for runs that use workers
+
+    forks = "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or len(items) < MIN_PER_JOB * 2 or not forks:
+        yield from map(func, items)
+        return
+    context = multiprocessing.get_context("fork")
+    workers = min(jobs, len(items) // MIN_PER_JOB)
+    # Chunks small enough to keep both workers busy to the end, large enough to cost little.
+    chunk = max(1, min(64, len(items) // (workers * 16)))
+    with context.Pool(workers, _start, (current_limits(), setup, args)) as pool:
+        yield from pool.imap(func, items, chunksize=chunk)
+
+
+class Evaluated(Protocol):
+    """What a worker hands back for one file: the problems found, and whether it was evaluated."""
+
+    problems: list[Problem]
+
+    @property
+    def done(self) -> bool: ...
+
+
+E = TypeVar("E", bound=Evaluated)
+
+
+def evaluated(
+    func: Callable[[T], E],
+    files: Sequence[T],
+    jobs: int,
+    setup: Callable[..., None],
+    args: tuple[Any, ...],
+    on_problem: Callable[[Problem], None],
+    errors: list[Problem],
+) -> Iterator[E]:
+    """The outcomes of the files that could be evaluated, in order, with a progress bar.
+
+    Every problem goes to ``on_problem`` as it comes; the errors of a file that could not be
+    evaluated are added to ``errors``.
+    """
+    with Meter(len(files), "evaluating") as meter:
+        for out in ordered(func, files, jobs, setup, args):
+            meter.advance()
+            for p in out.problems:
+                on_problem(p)
+            if out.done:
+                yield out
+            else:
+                errors.extend(p for p in out.problems if p.severity == "error")
+
+
+class Meter:
+    """A progress bar on standard error, shown only on a terminal and only for long runs."""
+
+    def __init__(self, total: int, what: str, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.what = what
+        self.stream = stream if stream is not None else sys.stderr
+        self.done = 0
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.bar: Progress | None = None
+        self.task: Any = None
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = bool(isatty and isatty()) and total > 1
+
+    def advance(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if self.bar is None:
+            if now - self.started < PROGRESS_DELAY or self.done >= self.total:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(
+                TextColumn(f"sanctuary-check: {self.what}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(file=self.stream),
+                transient=True,
+                auto_refresh=False,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.what, total=self.total)
+        if now - self.last >= 0.1 or self.done >= self.total:
+            self.last = now
+            self.bar.update(self.task, completed=self.done)
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+    def __enter__(self) -> Meter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
