@@ -151,8 +151,20 @@ def _plain_view(clause: Clause) -> ClauseView:
 # --- citations --------------------------------------------------------------------------------
 
 
-def _rule_citations(authority: Authority, citations: Iterable[Citation]) -> list[CitedSource]:
-    return cite_all(authority.sources, citations)
+# A rule's citations read the same for every policy: resolved once per rule, by identity (the
+# rule and its authority are kept beside the result, so an identity is never reused).
+_CITED: dict[int, tuple[Authority, tuple[Citation, ...], list[CitedSource]]] = {}
+
+
+def _rule_citations(authority: Authority, citations: tuple[Citation, ...]) -> list[CitedSource]:
+    hit = _CITED.get(id(citations))
+    if hit is not None and hit[0] is authority and hit[1] is citations:
+        return list(hit[2])
+    cited = cite_all(authority.sources, citations)
+    if len(_CITED) >= 20_000:
+        _CITED.clear()
+    _CITED[id(citations)] = (authority, citations, cited)
+    return list(cited)
 
 
 def _clause_citations(policy: Policy, clause: Clause) -> list[CitedSource]:

@@ -59,7 +59,66 @@ def _cite(c: CitedSource) -> dict[str, Any]:
     return out
 
 
+class SharedFinding(dict[str, Any]):
+    """A finding's data that no policy's text went into (a reading not encoded, a provision
+    outside the authority's scope): the same for every policy that meets it, so built once and
+    shared. Nobody mutates report data; renderers may keep what they make of one."""
+
+    __slots__ = ()
+
+
+_SHARED: dict[tuple[Any, ...], SharedFinding] = {}
+_SHARED_MAX = 50_000  # distinct shared findings kept; far above one rule set's on a few dates
+
+
+def _shared_key(f: Finding) -> tuple[Any, ...] | None:
+    """Every field ``finding_dict`` reads, when none comes from the policy; else None."""
+    if (
+        f.policy_location is not None
+        or f.policy_citations
+        or f.related_locations
+        or f.derived_from
+        or f.determination is not None
+        or f.waived is not None
+        or f.spun_only
+    ):
+        return None
+    return (
+        f.rule,
+        f.authority,
+        f.question,
+        f.provision,
+        f.verdict,
+        f.basis,
+        f.status,
+        f.projection,
+        f.enforceable,
+        f.confidence,
+        f.inferred,
+        f.message,
+        f.reason,
+        f.reason_code,
+        f.rule_location,
+        tuple(f.citations),
+        f.enforceable_status,
+        tuple(f.effects),
+        f.verdict_if_in_force,
+    )
+
+
 def finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
+    key = None if trace else _shared_key(f)
+    if key is None:
+        return _finding_dict(f, trace)
+    shared = _SHARED.get(key)
+    if shared is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        shared = _SHARED[key] = SharedFinding(_finding_dict(f, trace))
+    return shared
+
+
+def _finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": f.rule,
         "authority": f.authority,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from .model import InForce, Window
@@ -31,6 +32,11 @@ class DateError(ValueError):
 
 def parse_partial(raw: str) -> PartialDate:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (raises DateError)."""
+    # The same few hundred dates are read for every policy of a run: parse each once.
+    return _parse_partial(raw) if isinstance(raw, str) else _parse_uncached(raw)
+
+
+def _parse_uncached(raw: str) -> PartialDate:
     parts = raw.split("-")
     try:
         nums = [int(p) for p in parts]
@@ -47,6 +53,9 @@ def parse_partial(raw: str) -> PartialDate:
     except ValueError as exc:
         raise DateError(f"{raw!r} is not a real date ({exc})") from None
     raise DateError(f"{raw!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+_parse_partial = functools.lru_cache(maxsize=8192)(_parse_uncached)
 
 
 def parse_day(raw: str) -> dt.date:

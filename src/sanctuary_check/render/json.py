@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..report import SharedFinding
 from .style import Style
 
 _ONE_LINE = {"findings", "provisions"}
@@ -22,8 +23,27 @@ def _dump(value: Any, indent: int) -> str:
     return text.replace("\n", "\n" + " " * indent) if indent else text
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+# The text of each shared finding (report.SharedFinding), by identity; the finding itself is kept
+# beside its text so that the identity stays its own.
+_SHARED_TEXT: dict[int, tuple[SharedFinding, str]] = {}
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+def _finding_text(f: dict[str, Any]) -> str:
+    if type(f) is not SharedFinding:
+        return _ENCODER.encode(f)
+    hit = _SHARED_TEXT.get(id(f))
+    if hit is not None and hit[0] is f:
+        return hit[1]
+    if len(_SHARED_TEXT) >= 50_000:
+        _SHARED_TEXT.clear()
+    text = _ENCODER.encode(f)
+    _SHARED_TEXT[id(f)] = (f, text)
+    return text
 
 
 def _keys(items: list[tuple[str, str]], indent: int) -> str:
@@ -37,7 +57,7 @@ def policy_text(policy: dict[str, Any], indent: int = 4) -> str:
     items = []
     for key, value in policy.items():
         if key == "findings" and value:
-            lines = ",\n".join(f"{pad}  {_compact(f)}" for f in value)
+            lines = ",\n".join(f"{pad}  {_finding_text(f)}" for f in value)
             items.append((key, f"[\n{lines}\n{pad}]"))
         elif key == "provisions" and value:
             items.append(
