@@ -23,7 +23,8 @@ from sanctuary_check.report import SharedFinding, _finding_dict, finding_dict, p
 from sanctuary_check.session import open_session
 from sanctuary_check.timeline import DateError, _parse_uncached, parse_partial
 
-POLICIES = sorted((ROOT / "policies").glob("*.yaml")) + [
+POLICIES = [
+    *sorted((ROOT / "policies").glob("*.yaml")),
     FIXTURES / "policies" / "keystone-town.yaml",
     FIXTURES / "policies" / "savings-reading-town.yaml",
 ]
