@@ -75,14 +75,13 @@ def test_doj_letter_turns_philadelphia_to_conflict_in_the_enforcement_lens() -> 
     )
 
 
-def test_doj_letter_on_victims_status_speaks_but_cannot_be_projected_without_savings() -> None:
-    # DOJ cleared confidentiality rules whose savings clause it accepted; Philadelphia's savings
-    # clauses are not encoded, so the engine's reading of the letter stays unknown while the
-    # letter itself is the recorded determination beside it.
+def test_doj_letter_turns_victims_status_to_conflict_in_the_enforcement_lens() -> None:
     d = _diff(PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31")
     c = _change(d, "victim_witness_status_sharing", "enforcement")
+    assert c["before"]["verdict"] != "conflict"
+    assert any(e["kind"] == "authority-start" and e["ref"] == "doj-2017-10-11" for e in c["events"])
     assert c["after"] == {
-        "verdict": "unknown",
+        "verdict": "conflict",
         "authority": "doj-2017-10-11",
         "enforceable": "yes",
         "contested": False,

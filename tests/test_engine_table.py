@@ -181,6 +181,38 @@ def test_as_of_inside_an_imprecise_boundary_is_unknown_with_the_reason() -> None
     assert evaluate_file(DATED, as_of="2009-12-01").verdict("status_sharing") == "conflict"
 
 
+def test_a_compliant_clause_of_uncertain_date_alone_is_unknown_never_compliant() -> None:
+    # Inside the month EO 2 took effect, a permitted clause may not exist yet, and then nothing
+    # would be encoded: compliant would rest on a clause that may be silence.
+    data = yaml.safe_load(DATED.read_text())
+    data["provisions"]["status_sharing"] = {
+        "stance": "permitted",
+        "source": {"instrument": "eo-2", "section": "3", "evidence": ["news-1"]},
+        "confidence": "high",
+    }
+    inside = _evaluate_data(data, DATED.name, [fixture_authority()], as_of="2009-11-15")
+    f = inside.finding("status_sharing")
+    assert f.verdict.value == "unknown"
+    assert "would be compliant if in force" in (f.reason or "") and "2009-11" in (f.reason or "")
+    after = _evaluate_data(data, DATED.name, [fixture_authority()], as_of="2009-12-01")
+    assert after.verdict("status_sharing") == "compliant"
+    # Beside a clause surely in force it cannot change the answer, so it stands.
+    data["sources"].append(
+        {"id": "eo-0", "kind": "instrument", "title": "Executive Order 0", "adopted": "2005-01-01",
+         "read": "full", "url": "https://example.org/eo-0", "quality": "gov"}
+    )  # fmt: skip
+    earlier = {
+        "stance": "permitted",
+        "source": {"instrument": "eo-0", "section": "1", "evidence": ["news-1"]},
+        "confidence": "high",
+    }
+    data["provisions"]["status_sharing"] = {
+        "clauses": [data["provisions"]["status_sharing"], earlier]
+    }
+    beside = _evaluate_data(data, DATED.name, [fixture_authority()], as_of="2009-11-15")
+    assert beside.verdict("status_sharing") == "compliant"
+
+
 def test_dated_states_select_the_state_in_force() -> None:
     assert evaluate_file(DATED, as_of="2018-06-30").verdict("release_notification") == "conflict"
     assert evaluate_file(DATED, as_of="2018-07-01").verdict("release_notification") == "compliant"

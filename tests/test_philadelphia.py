@@ -75,13 +75,12 @@ def _clause_line(key: str, source_id: str) -> int:
     ("provision", "instrument", "source_id", "verdict"),
     [
         ("release_notification", "Executive Order 5-16", "eo-5-16", "conflict"),
-        # DOJ cleared confidentiality rules whose savings clause it accepted; the City's savings
-        # clauses are not encoded, so the engine cannot say what the letter said.
+        # DOJ's stated pattern: not sending victims' status violates 1373 (no savings route).
         (
             "victim_witness_status_sharing",
             "Police Commissioner Memorandum 01-06",
             "memo-01-06",
-            "unknown",
+            "conflict",
         ),
     ],
 )
@@ -130,9 +129,8 @@ def test_recorded_determination_is_shown_beside_with_agreement(report: dict) -> 
     assert det["outcome"] == "preliminary_noncompliance"
     assert det["engine_verdict"] == "conflict"
     assert det["agrees"] is True
-    # The letter cites victims' status; the engine's reading is unknown there (savings clauses
-    # not encoded), which is listed as a difference rather than counted as agreement.
-    assert det["differences"] == ["victim_witness_status_sharing"]
+    # The letter cites release notification and victims' status; the engine flags both.
+    assert det["differences"] == []
     # Three of the five passages are unidentified: provisions they may cover stay unresolved.
     assert "status_sharing" in det["unresolved"]
     assert policy["by_authority"]["usc-8-1373"] == "conflict"

@@ -316,6 +316,11 @@ def _rule_finding(
     decided: list[tuple[Verdict, Clause, str]] = []
     derived = set(base.derived_from)
     skip_silent = any(v.stance != "not_addressed" for _, v in views)
+    # A clause that may not yet (or no longer) be in force can be compliant only where the
+    # clauses surely in force would give the same answer without it; alone, it may be silence.
+    compliant_stands = bool(certain) and (
+        rule.kind == "forbids_restriction" or any(v.stance != "not_addressed" for _, v in certain)
+    )
     for ws, view in views:
         clause = view.clause
         if skip_silent and view.stance == "not_addressed":
@@ -354,7 +359,9 @@ def _rule_finding(
         verdict, why = _verdict_of(rule, view, result)
         if verdict is Verdict.UNKNOWN and ctx.unknowns:
             why = "; ".join(ctx.unknowns)
-        if ws.state is InForce.UNKNOWN and verdict is not Verdict.COMPLIANT:
+        if ws.state is InForce.UNKNOWN and (
+            verdict is not Verdict.COMPLIANT or not compliant_stands
+        ):
             why = f"it would be {verdict.value} if in force, but {ws.reason}"
             verdict = Verdict.UNKNOWN
         base.trace.append(
