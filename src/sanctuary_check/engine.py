@@ -262,6 +262,7 @@ def _rule_finding(
         rule_location=rule.location,
         inferred=rule.inferred,
         citations=_rule_citations(authority, rule.citations),
+        unconfirmed=_marked("rule", rule.unconfirmed),
     )
     base.spun_only = _only_spun(authority.sources, (e for c in rule.citations for e in c.evidence))
     key, views, trace, absent = _clauses_for(policy, provision, parent, as_of)
@@ -405,7 +406,18 @@ def _locate(finding: Finding, policy: Policy, clause: Clause) -> None:
     src = policy.sources.get(clause.source.instrument or "")
     if src is not None:
         finding.related_locations.append((src.location, "source"))
+        finding.unconfirmed.extend(_marked("instrument", _beyond_citation(src.unconfirmed)))
+    finding.unconfirmed.extend(_marked("clause", _beyond_citation(clause.unconfirmed)))
     finding.policy_citations = _clause_citations(policy, clause)
+
+
+def _marked(where: str, fields: Iterable[str]) -> list[str]:
+    return [f"{where}.{name}" for name in fields]
+
+
+def _beyond_citation(fields: Iterable[str]) -> list[str]:
+    # An unconfirmed section or pinpoint is marked on the citation itself.
+    return [name for name in fields if name not in ("section", "pinpoint")]
 
 
 def _scope_finding(authority: Authority, question: str, provision: str) -> Finding | None:
@@ -426,6 +438,7 @@ def _scope_finding(authority: Authority, question: str, provision: str) -> Findi
         confidence=_lowest(entry.confidence, authority.confidence),
         rule_location=entry.location,
         citations=_rule_citations(authority, entry.citations),
+        unconfirmed=_marked("scope", entry.unconfirmed),
         trace=[
             TraceStep(
                 0,

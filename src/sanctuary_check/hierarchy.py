@@ -188,6 +188,14 @@ def apply_effects(
                     f.enforceable_status = InForce.NO
                 elif f.enforceable_status is InForce.YES:
                     f.enforceable_status = InForce.UNKNOWN
+                    f.enforceable_reason = _unsure_why(effect, as_of)
+
+
+def _unsure_why(effect: Effect, as_of: dt.date) -> str:
+    why = window_state(effect.window, as_of, effect.key).reason
+    return f"whether {effect.key} ({effect.kind.replace('_', ' ')}) stops it is unknown: " + (
+        why or "a vacatur or stay of it may be in force"
+    )
 
 
 def voided(finding: Finding) -> bool:

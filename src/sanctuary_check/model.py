@@ -208,6 +208,8 @@ class Determination:
     unidentified_passages: int | None
     sources: tuple[str, ...]
     location: Location
+    confidence: str | None = None
+    unconfirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +252,7 @@ class Rule:
     inferred: bool
     confidence: str
     location: Location
+    unconfirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +263,7 @@ class ScopeEntry:
     citations: tuple[Citation, ...]
     confidence: str | None
     location: Location
+    unconfirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +310,7 @@ class Effect:
     cited: tuple[CitedSource, ...]
     confidence: str
     location: Location
+    unconfirmed: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -337,6 +342,7 @@ class Authority:
     supersedes: str | None = None
     #: Where top-level keys (court, ended_by, supersedes, ...) stand, for messages.
     key_locations: dict[str, Location] = field(default_factory=dict)
+    unconfirmed: tuple[str, ...] = ()
 
     def where(self, key: str) -> Location:
         return self.key_locations.get(key, self.location)
@@ -423,5 +429,11 @@ class Finding:
     #: "yes" makes the finding unenforceable; "unknown" leaves it enforceable but says why not sure.
     effects: list[tuple[Effect, InForce]] = field(default_factory=list)
     enforceable_status: InForce = InForce.YES
+    #: Why enforceability is unknown, when it is (an effect whose date or reach is uncertain).
+    enforceable_reason: str | None = None
+    #: Facts this finding rests on that the sources do not confirm, as "<where>.<field>": the
+    #: rule's or scope entry's, the deciding clause's and its instrument's (the authority's own
+    #: are on the authority).
+    unconfirmed: list[str] = field(default_factory=list)
     #: Set after evaluation when a waiver in force covers this finding; the verdict is unchanged.
     waived: Waiver | None = None

@@ -207,6 +207,8 @@ def policy_from(doc: Document) -> Policy:
             unidentified_passages=x.get("unidentified_passages"),
             sources=tuple(x["sources"]),
             location=_loc(doc, ("determinations", i)),
+            confidence=x.get("confidence"),
+            unconfirmed=tuple(x.get("unconfirmed", ())),
         )
         for i, x in enumerate(d.get("determinations", []))
     )
@@ -274,6 +276,7 @@ def _effects(doc: Document, d: dict[str, Any], sources: dict[str, Source]) -> tu
                 cited=tuple(cite_all(sources, citations)),
                 confidence=e["confidence"],
                 location=_loc(doc, ("effects", i)),
+                unconfirmed=tuple(e.get("unconfirmed", ())),
             )
         )
     return tuple(out)
@@ -292,6 +295,7 @@ def authority_from(doc: Document) -> Authority:
                 citations=_citations(e["citations"]),
                 confidence=e.get("confidence"),
                 location=_loc(doc, ("outside_scope", q, i)),
+                unconfirmed=tuple(e.get("unconfirmed", ())),
             )
     rules = tuple(
         Rule(
@@ -307,6 +311,7 @@ def authority_from(doc: Document) -> Authority:
             inferred=bool(r.get("inferred", False)),
             confidence=r["confidence"],
             location=_loc(doc, ("rules", i)),
+            unconfirmed=tuple(r.get("unconfirmed", ())),
         )
         for i, r in enumerate(d["rules"])
     )
@@ -338,5 +343,6 @@ def authority_from(doc: Document) -> Authority:
         scopes=scopes,
         effects=_effects(doc, d, sources),
         supersedes=d.get("supersedes"),
+        unconfirmed=tuple(d.get("unconfirmed", ())),
         key_locations={k: _loc(doc, (k,)) for k in d},
     )

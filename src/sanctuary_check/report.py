@@ -101,6 +101,8 @@ def _shared_key(f: Finding) -> tuple[Any, ...] | None:
         f.rule_location,
         tuple(f.citations),
         f.enforceable_status,
+        f.enforceable_reason,
+        tuple(f.unconfirmed),
         tuple(f.effects),
         f.verdict_if_in_force,
     )
@@ -144,6 +146,8 @@ def _finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
         "rule_location": _loc(f.rule_location),
     }
     out["enforceable_status"] = f.enforceable_status.value
+    out["enforceable_reason"] = f.enforceable_reason
+    out["unconfirmed"] = list(f.unconfirmed)
     out["effects"] = [
         {
             "authority": e.source,
@@ -153,6 +157,7 @@ def _finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
             "scope": e.scope.describe(),
             "in_force": state.value,
             "confidence": e.confidence,
+            "unconfirmed": list(e.unconfirmed),
             "citations": [_cite(c) for c in e.cited],
             "location": _loc(e.location),
         }
@@ -204,6 +209,8 @@ def _determination(check: DeterminationCheck) -> dict[str, Any]:
         "in_sample": check.in_sample,
         "note": check.note,
         "flagged": check.flagged,
+        "confidence": d.confidence,
+        "unconfirmed": list(d.unconfirmed),
         "location": _loc(d.location),
     }
 
@@ -264,6 +271,7 @@ def authority_dict(st: AuthorityState) -> dict[str, Any]:
         "in_force_reason": st.reason,
         "standard": a.standard,
         "confidence": a.confidence,
+        "unconfirmed": list(a.unconfirmed),
         "questions": list(a.questions),
         "path": a.path,
         "court": a.court.id if a.court else None,

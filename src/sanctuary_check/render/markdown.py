@@ -62,6 +62,8 @@ def _policy(policy: dict[str, Any], report: dict[str, Any]) -> list[str]:
         why = finding_text(f)
         if f.get("waived"):
             why += f" ({waiver_text(f['waived'])})"
+        if f.get("unconfirmed"):
+            why += " (unconfirmed: " + ", ".join(f["unconfirmed"]) + ")"
         verdict = _verdict(f["verdict"]) + (" (waived)" if f.get("waived") else "")
         out.append(
             _row(

@@ -41,6 +41,7 @@ _COLOURS = {
 PROVISION_WIDTH = 29
 PROJECTION_MARK = "*"
 UNENFORCEABLE_MARK = "!"
+MAYBE_UNENFORCEABLE_MARK = "~"
 
 
 def _glyph(verdict: str | None, style: Style) -> str:
@@ -116,6 +117,8 @@ def _authority_line(report: dict[str, Any], policy: dict[str, Any]) -> list[Rend
             t.append(", binding here" if binding.get(a["id"]) else ", not binding here")
         if a["in_force_status"] == "unknown":
             t.append(", in force? unknown", style="yellow")
+        if a.get("unconfirmed"):
+            t.append(", unconfirmed: " + ", ".join(map(one_line, a["unconfirmed"])), style="yellow")
         t.append(")")
     if not in_force:
         t.append("none in force", style="yellow")
@@ -210,6 +213,8 @@ def _cell(f: dict[str, Any] | None, style: Style, *, glyph_only: bool = False) -
     mark = PROJECTION_MARK if f["projection"] and f["verdict"] in ("conflict", "compliant") else ""
     if not f.get("enforceable", True):
         mark += UNENFORCEABLE_MARK
+    elif f.get("enforceable_status") == "unknown":
+        mark += MAYBE_UNENFORCEABLE_MARK
     if glyph_only:
         return Text(_glyph(f["verdict"], style) + mark, style=_COLOURS[f["verdict"]])
     return verdict_text(f["verdict"], style, mark)
@@ -228,7 +233,8 @@ def _legend(style: Style, effects: bool = False) -> Text:
     if effects:
         t.append(
             f"\n{UNENFORCEABLE_MARK} not enforceable here: an effect in force (an injunction, a "
-            "holding) stops it; see Effects.",
+            f"holding) stops it; {MAYBE_UNENFORCEABLE_MARK} may not be: whether such an effect "
+            "is in force here is unknown; see Effects.",
             style="dim",
         )
     return t
@@ -292,6 +298,10 @@ def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
             head.append(dot + "only low-reliability evidence", style="yellow")
         if not f.get("enforceable", True):
             head.append(dot + "not enforceable here", style="yellow")
+        elif f.get("enforceable_status") == "unknown":
+            head.append(dot + "enforceable here? unknown", style="yellow")
+        if f.get("unconfirmed"):
+            head.append(dot + "unconfirmed: " + _fields(f["unconfirmed"]), style="yellow")
         out.append(head)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=2)
@@ -303,12 +313,19 @@ def _conflicts(policy: dict[str, Any], style: Style) -> list[RenderableType]:
             grid.add_row("", "cites", Text(line))
         if f["rule"]:
             grid.add_row("", "rule", Text(f"{_loc(f['rule_location'])} ({one_line(f['rule'])})"))
+        if f.get("enforceable_reason"):
+            grid.add_row("", "effect", Text(one_line(f["enforceable_reason"]), style="yellow"))
         if f.get("waived"):
             grid.add_row("", "waived", Text(waiver_text(f["waived"]), style="yellow"))
         out.append(grid)
         if f.get("trace"):
             out.extend(_trace(f))
     return out
+
+
+def _fields(names: list[str]) -> str:
+    """``clause.stance`` as "clause stance": what is unconfirmed, of what."""
+    return ", ".join(one_line(n).replace(".", " ", 1).replace("_", " ") for n in names)
 
 
 def _where(f: dict[str, Any]) -> Text:
@@ -407,9 +424,19 @@ def _determinations(policy: dict[str, Any], style: Style) -> list[RenderableType
         t = Text()
         t.append(f"{one_line(d['authority'])}, {one_line(d['date'])}: ", style="bold")
         t.append(f"{one_line(d['outcome'])} ({one_line(d['status'])})")
+        unconfirmed = d.get("unconfirmed") or []
         if d["provisions"]:
             t.append(", citing " + ", ".join(one_line(p) for p in d["provisions"]))
+            if "provisions" in unconfirmed:
+                t.append(" (which provisions it cites is unconfirmed)", style="yellow")
+        if d.get("confidence"):
+            t.append(f"; confidence {one_line(d['confidence'])}")
         grid.add_row("", t)
+        if unconfirmed:
+            grid.add_row(
+                "",
+                Text("unconfirmed: " + ", ".join(map(one_line, unconfirmed)), style="yellow"),
+            )
         agree = Text("the engine's verdict for this authority: ")
         agree.append_text(verdict_text(d["engine_verdict"], style))
         if d["agrees"] is True:
@@ -515,7 +542,7 @@ def policy_block(
         out.append(Text(f"Question {one_line(q)}", style="bold"))
         out.extend(_grid(policy, report, q, style))
     out.append(Text(""))
-    out.append(_legend(style, any(not f["enforceable"] for f in policy["findings"])))
+    out.append(_legend(style, any(f.get("effects") for f in policy["findings"])))
     out.append(Text(""))
     out.extend(_conflicts(policy, style))
     out.extend(_effects(policy))
