@@ -162,3 +162,11 @@ def test_readme_example_matches_the_real_output(report: dict) -> None:  # type: 
         if line.startswith("$ ") or line.strip() == "...":
             continue
         assert line.rstrip() in lines, line
+
+
+def test_sources_guide_example_is_the_real_output(report: dict) -> None:  # type: ignore[type-arg]
+    text = render(report, Style(width=80, color=False, unicode=True))
+    lines = [line.rstrip() for line in text.splitlines()]
+    block = (ROOT / "docs" / "sources.md").read_text().split("```text")[1].split("```")[0]
+    for line in block.strip("\n").splitlines():
+        assert line.rstrip() in lines, line
