@@ -472,21 +472,46 @@ def _default_finding(authority: Authority, question: str, provision: str) -> Fin
     )
 
 
+# Findings no policy text goes into (outside scope, reading not encoded) are the same for every
+# policy: built once per authority, question, provision and state of the authority, and shared
+# (``Finding.shared``) until something particular to one policy must change them.
+_COMMON: dict[tuple[int, str, str, InForce, str | None], tuple[Authority, Finding]] = {}
+
+
 def _finding(
-    authority: Authority,
+    st: AuthorityState,
     question: str,
     provision: str,
     policy: Policy,
     reg: Registry,
     as_of: dt.date,
 ) -> Finding:
-    scoped = _scope_finding(authority, question, provision)
-    if scoped is not None:
-        return scoped
+    authority = st.authority
     rule = authority.rule_for(question, provision)
-    if rule is None:
-        return _default_finding(authority, question, provision)
-    return _rule_finding(authority, rule, policy, reg, as_of)
+    if rule is not None and (question, provision) not in authority.outside_scope:
+        return _in_force(_rule_finding(authority, rule, policy, reg, as_of), st)
+    key = (id(authority), question, provision, st.state, st.reason)
+    hit = _COMMON.get(key)
+    if hit is not None and hit[0] is authority:
+        return hit[1]
+    made = _scope_finding(authority, question, provision) or _default_finding(
+        authority, question, provision
+    )
+    made = _in_force(made, st)
+    made.shared = True
+    if len(_COMMON) >= 50_000:
+        _COMMON.clear()
+    _COMMON[key] = (authority, made)
+    return made
+
+
+def _in_force(f: Finding, st: AuthorityState) -> Finding:
+    if st.state is InForce.UNKNOWN:
+        f.verdict_if_in_force = f.verdict
+        f.verdict = Verdict.UNKNOWN
+        f.reason = f"whether {st.authority.id} is in force is unknown: {st.reason}"
+        f.reason_code = "in_force_unknown"
+    return f
 
 
 # --- a whole policy ---------------------------------------------------------------------------
@@ -620,14 +645,10 @@ def evaluate_policy(
             if options.questions is not None and question not in options.questions:
                 continue
             for provision in order:
-                f = _finding(a, question, provision, policy, reg, as_of)
-                if st.state is InForce.UNKNOWN:
-                    f.verdict_if_in_force = f.verdict
-                    f.verdict = Verdict.UNKNOWN
-                    f.reason = f"whether {a.id} is in force is unknown: {st.reason}"
-                    f.reason_code = "in_force_unknown"
+                f = _finding(st, question, provision, policy, reg, as_of)
                 det = latest.get(a.id)
                 if det is not None and provision in det.provisions:
+                    f = f.owned()
                     f.projection = False
                     f.determination = det.id
                     f.related_locations.append((det.location, "determination"))

@@ -18,7 +18,7 @@ unenforceable (for the jurisdictions the effect reaches, while it is in force).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .model import (
@@ -161,7 +161,7 @@ def _reaches(effect: Effect, finding: Finding) -> bool:
 
 
 def apply_effects(
-    findings: Iterable[Finding],
+    findings: list[Finding],
     policy: Policy,
     reg: Registry,
     as_of: dt.date,
@@ -177,11 +177,13 @@ def apply_effects(
             active.append((effect, state))
     if not active:
         return
-    for f in findings:
+    for i, f in enumerate(findings):
         if f.verdict is Verdict.NOT_APPLICABLE:
             continue  # nothing to enforce where the authority does not reach
         for effect, state in active:
             if _reaches(effect, f):
+                if f.shared:
+                    f = findings[i] = f.owned()
                 f.effects.append((effect, state))
                 if state is InForce.YES:
                     f.enforceable = False

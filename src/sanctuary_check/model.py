@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
@@ -437,3 +438,22 @@ class Finding:
     unconfirmed: list[str] = field(default_factory=list)
     #: Set after evaluation when a waiver in force covers this finding; the verdict is unchanged.
     waived: Waiver | None = None
+    #: A finding no policy text went into, shared by every policy that meets it: never changed
+    #: in place; ``owned`` gives a copy to change.
+    shared: bool = False
+
+    def owned(self) -> Finding:
+        """This finding, or a private copy of it if it is shared."""
+        if not self.shared:
+            return self
+        return dataclasses.replace(
+            self,
+            shared=False,
+            derived_from=list(self.derived_from),
+            citations=list(self.citations),
+            policy_citations=list(self.policy_citations),
+            related_locations=list(self.related_locations),
+            trace=list(self.trace),
+            effects=list(self.effects),
+            unconfirmed=list(self.unconfirmed),
+        )

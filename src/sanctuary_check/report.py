@@ -108,15 +108,33 @@ def _shared_key(f: Finding) -> tuple[Any, ...] | None:
     )
 
 
+# Shared findings (Finding.shared) by identity, kept beside their data so an identity is never
+# reused: the same object always gives the same data.
+_BY_IDENTITY: dict[int, tuple[Finding, dict[str, Any]]] = {}
+
+
 def finding_dict(f: Finding, trace: bool) -> dict[str, Any]:
-    key = None if trace else _shared_key(f)
+    if f.shared and not trace:
+        hit = _BY_IDENTITY.get(id(f))
+        if hit is not None and hit[0] is f:
+            return hit[1]
+        data = _shared(f)
+        if len(_BY_IDENTITY) >= _SHARED_MAX:
+            _BY_IDENTITY.clear()
+        _BY_IDENTITY[id(f)] = (f, data)
+        return data
+    return _finding_dict(f, trace) if trace else _shared(f)
+
+
+def _shared(f: Finding) -> dict[str, Any]:
+    key = _shared_key(f)
     if key is None:
-        return _finding_dict(f, trace)
+        return _finding_dict(f, False)
     shared = _SHARED.get(key)
     if shared is None:
         if len(_SHARED) >= _SHARED_MAX:
             _SHARED.clear()
-        shared = _SHARED[key] = SharedFinding(_finding_dict(f, trace))
+        shared = _SHARED[key] = SharedFinding(_finding_dict(f, False))
     return shared
 
 

@@ -186,8 +186,9 @@ def mark_waived(waivers: Sequence[Waiver], result: PolicyResult, today: dt.date)
     for w in waivers:
         n = 0
         if w.policy == result.policy.id and not is_expired(w, today):
-            for f in result.findings:
+            for i, f in enumerate(result.findings):
                 if f.rule == w.rule and f.provision == w.provision:
+                    f = result.findings[i] = f.owned()
                     f.waived = w
                     n += 1
         counts.append(n)
