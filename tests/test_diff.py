@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from pathlib import Path
@@ -12,17 +13,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, fixture_authority
 from sanctuary_check.cli import app
 from sanctuary_check.diff import all_events, diff_dates, snapshot
 from sanctuary_check.engine import Options, authority_states, evaluate_policy
+from sanctuary_check.hierarchy import AuthorityState
 from sanctuary_check.inputs import load_policy
+from sanctuary_check.model import InForce
 from sanctuary_check.ruleset import load_ruleset, registry
 
 runner = CliRunner()
 PHILADELPHIA = "policies/philadelphia.yaml"
 KEYSTONE = str(FIXTURES / "policies" / "keystone-town.yaml")
 SAVINGS = str(FIXTURES / "policies" / "savings-reading-town.yaml")
+COVERING = str(FIXTURES / "policies" / "savings-covering-town.yaml")
 
 
 def _diff(*args: str) -> dict[str, Any]:
@@ -162,6 +166,86 @@ def test_a_savings_reading_moves_conflict_to_compliant_with_no_provision_change(
     assert "doj-2017-10-11 reads savings clause follow-federal-law" in c["events"][0]["text"]
 
 
+def test_a_savings_reading_read_for_another_provision_is_the_cause_not_the_determination() -> None:
+    # DOJ's rule on asking about status reads a savings clause covering requesting status
+    # (`covering: status_request_federal`); the clause does not cover the bar itself. The same
+    # day DOJ's second letter is recorded: it is compared with verdicts, never their cause.
+    d = _diff(COVERING, "--from", "2017-10-31", "--to", "2017-11-30")
+    lens = _change(d, "status_inquiry", "enforcement")
+    assert (lens["before"]["verdict"], lens["after"]["verdict"]) == ("conflict", "compliant")
+    assert [(e["kind"], e["fields"]) for e in lens["events"]] == [("savings-reading", ["verdict"])]
+    finding = _finding_change(d, "doj-2017-10-11", "status_inquiry")
+    assert finding["fields"] == ["verdict", "projection"]
+    # The letter only turns the finding from recorded to projected; the reading moves the verdict.
+    assert {e["kind"]: e["fields"] for e in finding["events"]} == {
+        "determination": ["projection"],
+        "savings-reading": ["verdict"],
+    }
+
+
+def test_a_change_no_event_explains_is_said_to_be_unexplained() -> None:
+    # An injected history in which the statute's force turns unknown on the day of a
+    # determination, with no dated event of its own: the diff must not name the determination.
+    policy = _policy_at(COVERING)
+    statute = fixture_authority()
+
+    def states_on(day: dt.date) -> list[AuthorityState]:
+        state = InForce.YES if day < dt.date(2017, 11, 17) else InForce.UNKNOWN
+        return [AuthorityState(statute, state, "an injected doubt")]
+
+    d = diff_dates(policy, states_on, registry(), [], dt.date(2017, 10, 31), dt.date(2017, 11, 30))
+    assert d.changes
+    for c in d.changes + d.finding_changes:
+        assert [e["kind"] for e in c["events"]] == ["unattributed"], c
+
+
+def test_another_partys_judgment_is_not_a_change_here() -> None:
+    # E.D. Pa.'s preliminary injunction (for Philadelphia only, reasoning not read) comes into
+    # force; a town in Louisiana is no party and the ruling binds nobody there.
+    d = _diff(COVERING, "--from", "2017-10-31", "--to", "2017-11-30")
+    assert not [c for c in d["finding_changes"] if c["authority"].startswith("edpa-")]
+    # Nor in Pennsylvania, where a district judgment is no precedent either.
+    d = _diff(KEYSTONE, "--from", "2017-10-31", "--to", "2018-06-30")
+    assert not [c for c in d["finding_changes"] if c["authority"].startswith("edpa-")]
+    # The City, a party, still sees it.
+    d = _diff(PHILADELPHIA, "--from", "2017-10-31", "--to", "2017-11-30")
+    assert [c for c in d["finding_changes"] if c["authority"] == "edpa-2017-11-15"]
+
+
+def test_a_question_coming_into_force_lists_only_real_changes() -> None:
+    # The FY2017 grant conditions bring three questions no law-lens authority answers: their
+    # law lens is empty before and after, which is no change.
+    d = _diff(PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31")
+    for c in d["changes"] + d["finding_changes"]:
+        _assert_real(c)
+    assert not [c for c in d["changes"] if c["question"] == "jag-1373-cert" and c["lens"] == "law"]
+    text = _diff_text(PHILADELPHIA, "--from", "2016-12-31", "--to", "2017-10-31")
+    assert "none \u2192 none" not in text and "none -> none" not in text
+
+
+def _assert_real(c: dict[str, Any]) -> None:
+    """Every field a change lists differs between its two sides."""
+    if c["fields"] in (["added"], ["removed"]):  # a finding of an authority entering or leaving
+        assert (c["before"] is None) is (c["fields"] == ["added"]), c
+        return
+    before, after = c["before"], c["after"]
+    assert before and after, c  # a lens no authority speaks to is shown, never left as {}
+    assert c["fields"], c
+    for name in c["fields"]:
+        assert before.get(name) != after.get(name), c
+
+
+def _diff_text(*args: str) -> str:
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = runner.invoke(app, ["diff", *args])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
 def test_steps_show_a_flip_that_flips_back() -> None:
     # The FY2017 injunction starts; DOJ's position stops being known in force; both are steps.
     d = _diff(PHILADELPHIA, "--from", "2017-10-31", "--to", "2018-06-30", "--steps")
@@ -227,6 +311,7 @@ POLICIES = [
     Path(KEYSTONE),
     Path(SAVINGS),
     FIXTURES / "policies" / "dated-city.yaml",
+    Path(COVERING),
 ]
 days = st.dates(min_value=dt.date(1995, 1, 1), max_value=dt.date(2027, 12, 31))
 
@@ -236,7 +321,11 @@ def _states(day: dt.date):  # type: ignore[no-untyped-def]
 
 
 def _policy(i: int):  # type: ignore[no-untyped-def]
-    policy, problems = load_policy(POLICIES[i], str(POLICIES[i]))
+    return _policy_at(str(POLICIES[i]))
+
+
+def _policy_at(path: str):  # type: ignore[no-untyped-def]
+    policy, problems = load_policy(Path(path), path)
     assert policy is not None, problems
     return policy
 
@@ -247,15 +336,49 @@ def _snap(policy, day: dt.date):  # type: ignore[no-untyped-def]
     return snap.lenses, snap.findings
 
 
+@functools.cache
+def _gaps(i: int) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The stretches of days (first, last) of 1995-2027 with no event after their first day."""
+    lo, hi = dt.date(1995, 1, 1), dt.date(2027, 12, 31)
+    event_days = sorted(
+        {
+            e.day
+            for e in all_events(_policy(i), _states(lo), EFFECTS, registry())
+            if lo < e.day <= hi
+        }
+    )
+    starts = [lo, *event_days]
+    ends = [d - dt.timedelta(days=1) for d in event_days] + [hi]
+    return tuple(zip(starts, ends, strict=True))
+
+
+@st.composite
+def _quiet_days(draw: st.DrawFn) -> tuple[int, dt.date, dt.date, dt.date, dt.date]:
+    """A policy, a gap between its events (first and last day), and two days inside it: every
+    example checks something (random days over 33 years almost always straddle an event)."""
+    i = draw(st.integers(0, len(POLICIES) - 1))
+    first, last = draw(st.sampled_from(_gaps(i)))
+    a = draw(st.dates(min_value=first, max_value=last))
+    b = draw(st.dates(min_value=a, max_value=last))
+    return i, first, a, b, last
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, len(POLICIES) - 1), days, days)
-def test_no_event_between_two_dates_means_the_same_findings(i: int, a: dt.date, b: dt.date) -> None:
+@given(_quiet_days())
+def test_no_event_between_two_dates_means_the_same_findings(
+    drawn: tuple[int, dt.date, dt.date, dt.date, dt.date],
+) -> None:
+    i, first, a, b, last = drawn
     policy = _policy(i)
-    lo, hi = min(a, b), max(a, b)
-    event_days = {e.day for e in all_events(policy, _states(lo), EFFECTS, registry())}
-    if any(lo < d <= hi for d in event_days):
-        return
-    assert _snap(policy, lo) == _snap(policy, hi)
+    # The gap's own ends too: a change an event list misses shows there whatever a and b are.
+    assert _snap(policy, first) == _snap(policy, a) == _snap(policy, b) == _snap(policy, last)
+
+
+def test_every_gap_between_events_is_quiet_from_end_to_end() -> None:
+    for i in range(len(POLICIES)):
+        policy = _policy(i)
+        for first, last in _gaps(i):
+            assert _snap(policy, first) == _snap(policy, last), (POLICIES[i], first, last)
 
 
 @settings(max_examples=40, deadline=None)
@@ -275,6 +398,8 @@ def test_diff_backwards_lists_the_same_changes_reversed(i: int, a: dt.date, b: d
     def key(c: dict[str, Any]) -> tuple[Any, ...]:
         return (c.get("lens"), c.get("authority"), c["question"], c["provision"])
 
+    for c in forward.changes + forward.finding_changes:
+        _assert_real(c)
     fwd = {key(c): (c["before"], c["after"]) for c in forward.changes + forward.finding_changes}
     bwd = {key(c): (c["after"], c["before"]) for c in backward.changes + backward.finding_changes}
     assert fwd == bwd

@@ -144,3 +144,62 @@ def test_dated_scope_changes_who_is_bound() -> None:
     late = _with_effects("pa-town", dt.date(2017, 1, 1))
     assert early.binding["tst-2015-district-injunction"] is False
     assert late.binding["tst-2015-district-injunction"] is True
+
+
+# --- a court's own decisions over time, and dates at their precision ----------------------------
+
+
+def _evaluate_in(folder: str, town: str, day: dt.date) -> PolicyResult:
+    """A town under the fixture statute and the rulings of one fixture folder only."""
+    path = COURTS / "policies" / f"{town}.yaml"
+    policy, problems = load_policy(path, str(path))
+    assert policy is not None, [str(p) for p in problems]
+    authorities = [fixture_authority()]
+    for p in sorted((COURTS / folder).glob("*.yaml")):
+        authority, problems = load_rule_file(p, p.name)
+        assert authority is not None, [str(x) for x in problems]
+        authorities.append(authority)
+    return evaluate_policy(policy, authority_states(authorities, day), registry(), Options(day))
+
+
+def test_the_supreme_courts_later_decision_controls_over_its_earlier_one() -> None:
+    # No prior-panel rule binds the Supreme Court: its 2015 reading replaces its 2005 one.
+    early = _law(_evaluate_in("supreme", "pa-town", dt.date(2010, 1, 1)), "status_sharing")
+    assert (early.authority, early.verdict.value) == ("tst-2005-supreme", "compliant")
+    entry = _law(_evaluate_in("supreme", "pa-town", DAY), "status_sharing")
+    assert (entry.authority, entry.verdict.value) == ("tst-2015-supreme-later", "conflict")
+    assert "latest" in entry.why and "tst-2005-supreme" in entry.also
+
+
+def test_panels_whose_order_the_dates_cannot_settle_leave_the_reading_unknown() -> None:
+    # "2018-06" may be before or after June 6, 2018; the two panels read it differently, so
+    # which one the prior-panel rule makes control is unknown, and the lens says so.
+    entry = _law(_evaluate_in("imprecise", "pa-town", DAY), "status_sharing")
+    assert entry.verdict.value == "unknown"
+    assert "tst-2018-06-circuit-three-month (2018-06: conflict)" in entry.why
+    assert "tst-2018-06-06-circuit-three (2018-06-06: compliant)" in entry.why
+    assert "cannot be put in order" in entry.why
+
+
+def test_a_month_wholly_before_a_day_is_earlier() -> None:
+    entry = _law(_evaluate_in("ordered", "pa-town", DAY), "status_sharing")
+    assert (entry.authority, entry.verdict.value) == ("tst-2018-05-circuit-three-month", "conflict")
+    assert "earliest published panel" in entry.why
+
+
+def test_unordered_panels_that_agree_keep_their_reading() -> None:
+    entry = _law(_evaluate_in("agreeing", "pa-town", DAY), "status_sharing")
+    assert entry.verdict.value == "compliant"
+    assert entry.authority == "tst-2018-06-circuit-three-month"  # the earlier first day
+
+
+def test_another_circuits_unordered_panels_each_count_as_a_side() -> None:
+    # Either Third Circuit panel may be the one that controls there: California's law lens is
+    # contested between them (the statute still speaks for the Ninth Circuit's town).
+    entry = _law(_evaluate_in("imprecise", "ca-town", DAY), "status_sharing")
+    assert entry.authority == "tst-2000-table"
+    assert entry.contested is True
+    assert entry.sides == {
+        "conflict": ["tst-2018-06-circuit-three-month"],
+        "compliant": ["tst-2018-06-06-circuit-three"],
+    }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Options, PolicyResult, evaluate_policy
-from .hierarchy import AuthorityState, covers
+from .hierarchy import AuthorityState, binds, covers, scope_on
 from .model import Authority, Effect, Policy, Window
 from .ruleset import Registry
 from .timeline import change_days
@@ -41,29 +41,43 @@ class Event:
     def as_dict(self) -> dict[str, str]:
         return {"date": self.day.isoformat(), "kind": self.kind, "ref": self.ref, "text": self.text}
 
-    def touches(self, change: dict[str, Any], parents: dict[str, str | None]) -> bool:
+    def touches(
+        self,
+        change: dict[str, Any],
+        name: str,
+        involved: frozenset[str],
+        read: frozenset[str],
+        parents: dict[str, str | None],
+    ) -> bool:
+        """Whether this event can have moved field ``name`` of ``change``.
+
+        ``involved`` are the authorities behind the change on either side (a lens's controlling
+        authority and the readings that contest it); ``read`` the locations (``path:line:col``)
+        the engine recorded reading for it on either side.
+        """
+        if self.kind == "determination":
+            # Determinations are compared with verdicts, never fed into them: all one can change
+            # is whether a finding is recorded or a projection.
+            return name == "projection"
+        if name == "projection":
+            return False
+        if self.kind.startswith("savings-"):
+            # What the engine recorded reading, not which provisions the clause covers: a rule
+            # may ask about a clause covering another provision (``covering:``). A savings
+            # clause decides conditions, never enforceability.
+            return name != "enforceable" and self.ref in read
         provision = change["provision"]
         if self.provisions is not None and not (
             provision in self.provisions or parents.get(provision) in self.provisions
         ):
             return False
-        if self.kind == "determination":
-            return "projection" in change["fields"]
         # An effect touches enforceability, and can hand a lens to another authority that still
         # speaks (1373 held unconstitutional for a party: 1644 then speaks for the law there).
         hands_over = "lens" in change and "authority" in change["fields"]
-        if (
-            self.kind.startswith("effect-")
-            and "enforceable" not in change["fields"]
-            and not hands_over
-        ):
+        if self.kind.startswith("effect-") and name != "enforceable" and not hands_over:
             return False
         if not self.authorities:
             return True
-        if "lens" in change:
-            involved = {change["before"].get("authority"), change["after"].get("authority")}
-        else:
-            involved = {change["authority"]}
         return bool(involved.intersection(self.authorities))
 
 
@@ -108,12 +122,20 @@ def authority_events(authority: Authority) -> list[Event]:
     return out
 
 
-def effect_events(effect: Effect) -> list[Event]:
+def effect_events(effect: Effect, effects: Sequence[Effect] = ()) -> list[Event]:
     what = (
         f"{effect.key} ({effect.kind.replace('_', ' ')} on {effect.target_authority}, "
         f"{effect.scope.describe()}, confidence {effect.confidence})"
     )
-    ids = (effect.target_authority, effect.source)
+    # A vacatur or stay of another effect changes the findings that effect reached.
+    reached = tuple(
+        other.target_authority
+        for other in effects
+        if effect.target_effect is not None
+        and other.id == effect.target_effect
+        and other.source == effect.target_authority
+    )
+    ids = (effect.target_authority, effect.source, *reached)
     return list(_window_events(effect.window, "effect", effect.key, what, ids))
 
 
@@ -171,7 +193,7 @@ def all_events(
         # An effect whose scope never reaches this jurisdiction (another city's injunction) can
         # change nothing here, and naming it as a cause would mislead.
         if covers(effect.scope, policy, reg):
-            out.extend(effect_events(effect))
+            out.extend(effect_events(effect, effects))
     return sorted(out, key=lambda e: (e.day, e.kind, e.ref))
 
 
@@ -181,49 +203,91 @@ LensKey = tuple[str, str, str]  # provision, question, lens
 FindingKey = tuple[str, str, str]  # authority, question, provision
 
 
+#: A lens no authority speaks to, whether the engine returned no entry or no key at all: the two
+#: must compare equal, or a question coming into force would list every lens as a change.
+_NO_LENS: dict[str, Any] = {
+    "verdict": None,
+    "authority": None,
+    "enforceable": None,
+    "contested": False,
+}
+
+
 @dataclass(slots=True)
 class Snapshot:
     day: dt.date
     lenses: dict[LensKey, dict[str, Any]]
     findings: dict[FindingKey, dict[str, Any]]
+    #: Per finding: the locations (``path:line:col``) the engine recorded reading for it.
+    reads: dict[FindingKey, frozenset[str]] = field(default_factory=dict)
+    #: Per lens: the authorities behind it (the controlling one and every contesting side).
+    sides: dict[LensKey, frozenset[str]] = field(default_factory=dict)
+    #: Party-specific judgments (a district ruling, an unpublished panel) that do not reach this
+    #: jurisdiction: they bind nobody here, so their findings change nothing here.
+    elsewhere: frozenset[str] = frozenset()
 
 
-def snapshot(result: PolicyResult) -> Snapshot:
+def snapshot(result: PolicyResult, elsewhere: frozenset[str] = frozenset()) -> Snapshot:
     lenses: dict[LensKey, dict[str, Any]] = {}
+    sides: dict[LensKey, frozenset[str]] = {}
     for provision, per_q in result.lenses.items():
         for question, entry in per_q.items():
             for lens in ("law", "enforcement"):
                 e = entry[lens]
-                lenses[(provision, question, lens)] = (
-                    {
-                        "verdict": e.verdict.value,
-                        "authority": e.authority,
-                        "enforceable": e.enforceable_status,
-                        "contested": e.contested,
-                    }
-                    if e is not None
-                    else {
-                        "verdict": None,
-                        "authority": None,
-                        "enforceable": None,
-                        "contested": False,
-                    }
+                if e is None:
+                    lenses[(provision, question, lens)] = dict(_NO_LENS)
+                    continue
+                lenses[(provision, question, lens)] = {
+                    "verdict": e.verdict.value,
+                    "authority": e.authority,
+                    "enforceable": e.enforceable_status,
+                    "contested": e.contested,
+                }
+                sides[(provision, question, lens)] = frozenset(
+                    {e.authority, *(a for side in e.sides.values() for a in side)}
                 )
-    findings = {
-        (f.authority, f.question, f.provision): {
+    findings: dict[FindingKey, dict[str, Any]] = {}
+    reads: dict[FindingKey, frozenset[str]] = {}
+    for f in result.findings:
+        key = (f.authority, f.question, f.provision)
+        findings[key] = {
             "verdict": f.verdict.value,
             "enforceable": f.enforceable_status.value,
             "projection": f.projection,
         }
-        for f in result.findings
-    }
-    return Snapshot(result.as_of, lenses, findings)
+        reads[key] = frozenset(_ref(loc) for loc, _ in f.related_locations)
+    return Snapshot(result.as_of, lenses, findings, reads, sides, elsewhere)
+
+
+def party_judgments_elsewhere(
+    states: Sequence[AuthorityState], policy: Policy, reg: Registry, day: dt.date
+) -> frozenset[str]:
+    """Rulings whose only force is their judgment, for parties this jurisdiction is not one of.
+
+    A published circuit opinion or the Supreme Court is precedent here or can contest a reading
+    here; a district judgment or unpublished panel for someone else is neither.
+    """
+    out: set[str] = set()
+    for st in states:
+        a = st.authority
+        if a.kind != "court_ruling" or binds(a, policy, reg, day):
+            continue
+        court = reg.courts.get(a.court.id) if a.court else None
+        if court is not None and (
+            court.level == "supreme"
+            or (court.level == "circuit" and a.court is not None and a.court.published)
+        ):
+            continue
+        scope = scope_on(a, day)
+        if scope is not None and scope.kind == "parties" and not covers(scope, policy, reg):
+            out.add(a.id)
+    return frozenset(out)
 
 
 def _lens_changes(a: Snapshot, b: Snapshot) -> list[dict[str, Any]]:
     out = []
     for key in sorted(set(a.lenses) | set(b.lenses), key=_lens_order):
-        before, after = a.lenses.get(key, {}), b.lenses.get(key, {})
+        before, after = a.lenses.get(key, _NO_LENS), b.lenses.get(key, _NO_LENS)
         fields = [
             f
             for f in ("verdict", "authority", "enforceable", "contested")
@@ -248,6 +312,8 @@ def _finding_changes(a: Snapshot, b: Snapshot) -> list[dict[str, Any]]:
     out = []
     for key in sorted(set(a.findings) | set(b.findings)):
         before, after = a.findings.get(key), b.findings.get(key)
+        if _elsewhere_only(key[0], a, b):
+            continue
         if before != after:
             authority, question, provision = key
             if before is None or after is None:  # the authority came into or went out of force
@@ -267,6 +333,12 @@ def _finding_changes(a: Snapshot, b: Snapshot) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def _elsewhere_only(authority: str, a: Snapshot, b: Snapshot) -> bool:
+    """Whether, on each side where it has findings, the authority is another party's judgment."""
+    sides = [s for s in (a, b) if any(k[0] == authority for k in s.findings)]
+    return bool(sides) and all(authority in s.elsewhere for s in sides)
 
 
 _LENS_RANK = {"law": 0, "enforcement": 1}
@@ -316,8 +388,9 @@ def diff_dates(
     out = DateDiff(policy, start, end)
 
     def evaluate(day: dt.date) -> Snapshot:
-        result = evaluate_policy(policy, states_on(day), reg, Options(day, questions), effects)
-        return snapshot(result)
+        states = states_on(day)
+        result = evaluate_policy(policy, states, reg, Options(day, questions), effects)
+        return snapshot(result, party_judgments_elsewhere(states, policy, reg, day))
 
     events = all_events(policy, states_on(start), effects, reg)
     by_day: dict[dt.date, list[Event]] = {}
@@ -334,13 +407,20 @@ def diff_dates(
         lens_changes = _lens_changes(previous, current)
         finding_changes = _finding_changes(previous, current)
         for change in (*lens_changes, *finding_changes):
-            # The events of the day that can touch this change; all of them if none can (an
-            # honest "something that day" rather than a wrong single cause).
-            touching = [e for e in by_day[day] if e.touches(change, reg.provisions)]
-            because = touching or by_day[day]
+            involved, read = _behind(change, previous, current)
+            named: list[tuple[Event, str]] = []
             for name in change["fields"]:
+                # Each field by the events of the day that can have moved it. None found is said
+                # as such: naming every event of the day would name determinations (which are
+                # never read to decide a verdict) and other parties' judgments as causes.
+                because = [
+                    e
+                    for e in by_day[day]
+                    if e.touches(change, name, involved, read, reg.provisions)
+                ] or [_unattributed(day)]
                 caused.setdefault((_key_of(change), name), []).append(because)
-            change["events"] = [e.as_dict() for e in because]
+                named.extend((e, name) for e in because)
+            change["events"] = _explained(named)
         out.steps.append(
             {
                 "date": day.isoformat(),
@@ -365,26 +445,69 @@ def _attribution(
 ) -> list[dict[str, str]]:
     """For each field that changed overall: the step that first moved it and the one that gave
     it its final value (the steps between, a flip and a flip back, are in --steps)."""
-    events: list[Event] = []
+    named: list[tuple[Event, str]] = []
     for name in change["fields"]:
         steps = caused.get((_key_of(change), name), [])
         if steps:
-            events.extend(steps[0])
-            events.extend(steps[-1])
-    return [e.as_dict() for e in _unique(sorted(events, key=lambda e: (e.day, e.kind, e.ref)))]
+            named.extend((e, name) for e in (*steps[0], *steps[-1]))
+    return _explained(named)
 
 
-def _unique(events: list[Event]) -> list[Event]:
-    seen: list[Event] = []
-    for e in events:
-        if e not in seen:
-            seen.append(e)
-    return seen
+def _explained(named: list[tuple[Event, str]]) -> list[dict[str, Any]]:
+    """Each event once, in date order, with the changed fields it explains (``fields``): one
+    change may have several causes, each for a different field."""
+    fields: dict[Event, list[str]] = {}
+    for e, name in named:
+        names = fields.setdefault(e, [])
+        if name not in names:
+            names.append(name)
+    return [{**e.as_dict(), "fields": fields[e]} for e in _by_date(list(fields))]
+
+
+def _by_date(events: list[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: (e.day, e.kind, e.ref))
+
+
+def _unattributed(day: dt.date) -> Event:
+    return Event(
+        day, "unattributed", "", "no dated event of this day was found to have caused this change"
+    )
+
+
+def _behind(
+    change: dict[str, Any], a: Snapshot, b: Snapshot
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The authorities behind a change, and what the engine read for it, on either side."""
+    if "lens" in change:
+        key: LensKey = (change["provision"], change["question"], change["lens"])
+        involved = a.sides.get(key, frozenset()) | b.sides.get(key, frozenset())
+        # A lens reads what its controlling finding read.
+        found = [
+            (snap, (side.get("authority"), change["question"], change["provision"]))
+            for snap, side in ((a, change["before"]), (b, change["after"]))
+            if side.get("authority")
+        ]
+    else:
+        involved = frozenset({change["authority"]})
+        fkey = (change["authority"], change["question"], change["provision"])
+        found = [(a, fkey), (b, fkey)]
+    read: frozenset[str] = frozenset()
+    for snap, k in found:
+        read |= snap.reads.get(k, frozenset())
+    return involved, read
 
 
 def _swap(change: dict[str, Any]) -> dict[str, Any]:
     out = dict(change)
     out["before"], out["after"] = change["after"], change["before"]
+    # Backwards, a finding that came into force goes out of it.
+    flip = {"added": "removed", "removed": "added"}
+    out["fields"] = [flip.get(f, f) for f in change["fields"]]
+    if "events" in change:
+        out["events"] = [
+            {**e, "fields": [flip.get(f, f) for f in e["fields"]]} if "fields" in e else e
+            for e in change["events"]
+        ]
     return out
 
 
@@ -493,12 +616,7 @@ def _report_snapshot(policy: dict[str, Any]) -> Snapshot:
                         "contested": e.get("contested", False),
                     }
                     if e
-                    else {
-                        "verdict": None,
-                        "authority": None,
-                        "enforceable": None,
-                        "contested": False,
-                    }
+                    else dict(_NO_LENS)
                 )
     findings = {
         (f["authority"], f["question"], f["provision"]): {

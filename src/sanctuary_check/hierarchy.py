@@ -2,7 +2,8 @@
 
 *Law lens*: the statute as read by the courts that bind this jurisdiction. A court binds its
 parties through its judgment, and the courts below it in its own chain through precedent (the
-Supreme Court everyone; a circuit's published opinions its districts and later panels). A district
+Supreme Court everyone, its latest decision over its earlier ones; a circuit's published opinions
+its districts and later panels). A district
 ruling binds only its parties. With no binding ruling that reads a provision, the statute's text is
 the baseline. Readings of other circuits that disagree make the provision ``contested``.
 
@@ -33,7 +34,7 @@ from .model import (
     worst,
 )
 from .ruleset import Registry
-from .timeline import window_state
+from .timeline import parse_partial, window_state
 
 DECIDED = frozenset({Verdict.CONFLICT, Verdict.COMPLIANT, Verdict.NOT_APPLICABLE})
 #: Effects that take a ruling's own force away, not only its enforceability.
@@ -213,6 +214,48 @@ def _court_rank(authority: Authority, reg: Registry) -> int:
     return court.rank if court else 0
 
 
+def _span(authority: Authority) -> tuple[dt.date, dt.date]:
+    """The first and last day on which an authority may have taken effect, at the precision
+    its sources give ("2018-06" is any day of June); an unknown start is bounded only by the day
+    it is first known in force."""
+    raw = authority.window.effective_from
+    if raw is not None and raw != "unknown":
+        p = parse_partial(raw)
+        return p.first, p.last
+    known = authority.window.first_known_in_force
+    if known is not None:
+        return dt.date.min, parse_partial(known).last
+    return dt.date.min, dt.date.max
+
+
+def _in_order(
+    candidates: list[Finding], states: dict[str, AuthorityState], *, latest: bool
+) -> tuple[Finding, list[Finding]]:
+    """The earliest (or latest) of some findings' authorities by real date, and the others that
+    may as well be: those whose dates cannot be ordered against it (the same day, or a date at
+    a month's or a year's precision that contains or overlaps the other)."""
+    spans = {id(f): _span(states[f.authority].authority) for f in candidates}
+    if latest:
+        bound = max(first for first, _ in spans.values())
+        possible = [f for f in candidates if spans[id(f)][1] >= bound]
+        lead = max(possible, key=lambda f: (*spans[id(f)], f.authority))
+    else:
+        bound = min(last for _, last in spans.values())
+        possible = [f for f in candidates if spans[id(f)][0] <= bound]
+        lead = min(possible, key=lambda f: (*spans[id(f)], f.authority))
+    return lead, [f for f in possible if f is not lead]
+
+
+def _unordered(lead: Finding, rivals: list[Finding], states: dict[str, AuthorityState]) -> str:
+    """Why the controlling reading is unknown, when readings that cannot be put in order differ."""
+    names = ", ".join(
+        f"{f.authority} ({states[f.authority].authority.window.effective_from or 'no date'}: "
+        f"{f.verdict.value})"
+        for f in (lead, *rivals)
+    )
+    return f"which of {names} controls is unknown: their dates cannot be put in order"
+
+
 def _law(
     findings: list[Finding],
     states: dict[str, AuthorityState],
@@ -234,19 +277,29 @@ def _law(
     ]
     binding = [f for f in rulings if binds(auth(f), policy, reg, as_of)]
     statutes = [f for f in law if auth(f).kind == "statute"]
+    unsure: list[Finding] = []
     if binding:
         top = max(_court_rank(auth(f), reg) for f in binding)
         best = [f for f in binding if _court_rank(auth(f), reg) == top]
         if top == 1:
             # District judgments bind only their parties; the latest judgment governs them.
-            lead = max(best, key=lambda f: (auth(f).window.effective_from or "", f.authority))
+            lead, tied = _in_order(best, states, latest=True)
             why = "the latest judgment binding this jurisdiction as a party"
+        elif top == 3:
+            # The Supreme Court is bound by no earlier panel of its own: its latest decision
+            # controls (the earlier one is overruled or refined by it).
+            lead, tied = _in_order(best, states, latest=True)
+            why = "the Supreme Court" + (" (its latest decision)" if len(best) > 1 else "")
         else:
             # Prior-panel rule: the earliest published panel of the circuit binds later panels.
-            lead = min(best, key=lambda f: (auth(f).window.effective_from or "", f.authority))
+            # (En banc decisions are not encoded apart from panels; none is in the rule set.)
+            lead, tied = _in_order(best, states, latest=False)
             why = "a binding ruling in this jurisdiction's court chain" + (
                 " (earliest published panel)" if len(best) > 1 else ""
             )
+        unsure = [f for f in tied if f.verdict != lead.verdict]
+        if unsure:
+            why = _unordered(lead, unsure, states)
     elif statutes:
         verdict = worst([f.verdict for f in statutes])
         # Statutes that say the same: one that can still be enforced here speaks for the law,
@@ -261,23 +314,25 @@ def _law(
     # Only appellate readings from elsewhere make a provision contested (a district court
     # elsewhere binds nobody here and splits nothing), each circuit by its controlling reading:
     # its earliest published panel.
-    elsewhere: dict[str, Finding] = {}
+    by_circuit: dict[str, list[Finding]] = {}
     for f in rulings:
         a = auth(f)
         if f is lead or binds(a, policy, reg, as_of) or _court_rank(a, reg) < 2 or not a.court:
             continue
-        current = elsewhere.get(a.court.id)
-        if current is None or (a.window.effective_from or "") < (
-            auth(current).window.effective_from or ""
-        ):
-            elsewhere[a.court.id] = f
+        by_circuit.setdefault(a.court.id, []).append(f)
+    elsewhere: list[Finding] = []
+    for group in by_circuit.values():
+        # Each circuit by its earliest published panel; panels whose order is unknown may each
+        # be the one that controls there, so each counts as a side.
+        first, tied = _in_order(group, states, latest=False)
+        elsewhere.extend([first, *tied])
     sides: dict[str, list[str]] = {}
-    readings = ([lead] if auth(lead).kind == "court_ruling" else []) + list(elsewhere.values())
+    readings = ([lead] if auth(lead).kind == "court_ruling" else []) + elsewhere
     for f in readings:
-        if f.verdict in DECIDED:
+        if f.verdict in DECIDED and f.authority not in sides.get(f.verdict.value, []):
             sides.setdefault(f.verdict.value, []).append(f.authority)
     return LensEntry(
-        verdict=lead.verdict,
+        verdict=Verdict.UNKNOWN if unsure else lead.verdict,
         authority=lead.authority,
         also=[f.authority for f in law if f is not lead],
         contested=len(sides) > 1,
@@ -295,17 +350,17 @@ def _enforcement(findings: list[Finding], states: dict[str, AuthorityState]) -> 
     # The latest position in force controls; where it has no encoded reading of the provision,
     # the latest one that has. The others are listed beside it, not ranked.
     read = [f for f in candidates if f.basis is not Basis.DEFAULT] or candidates
-    lead = max(
-        read,
-        key=lambda f: (states[f.authority].authority.window.effective_from or "", f.authority),
-    )
+    lead, tied = _in_order(read, states, latest=True)
+    unsure = [f for f in tied if f.verdict != lead.verdict]
     return LensEntry(
-        verdict=lead.verdict,
+        verdict=Verdict.UNKNOWN if unsure else lead.verdict,
         authority=lead.authority,
         also=[f.authority for f in candidates if f is not lead],
         enforceable=lead.enforceable,
         enforceable_status=lead.enforceable_status.value,
-        why="the latest position in force that reads this provision",
+        why=_unordered(lead, unsure, states)
+        if unsure
+        else "the latest position in force that reads this provision",
     )
 
 

@@ -31,6 +31,26 @@ def _side(state: dict[str, Any] | None, style: Style) -> Text:
     return t
 
 
+_FIELD_WORDS = {
+    "verdict": "the verdict",
+    "authority": "the controlling authority",
+    "enforceable": "enforceability",
+    "contested": "the contest",
+    "projection": "recorded or projected",
+    "added": "coming into force",
+    "removed": "going out of force",
+}
+
+
+def _for(event: dict[str, Any], change: dict[str, Any]) -> str:
+    """Which part of the change an event explains, when it explains only part of it (a
+    determination turns a finding recorded, never its verdict)."""
+    fields = event.get("fields")
+    if not fields or set(fields) == set(change["fields"]):
+        return ""
+    return " (" + ", ".join(_FIELD_WORDS.get(f, f) for f in fields) + ")"
+
+
 def _grouped(changes: list[dict[str, Any]], style: Style, *, lens: bool) -> list[RenderableType]:
     """Changes alike but for their provision, one line per kind of change."""
     arrow = " \u2192 " if style.unicode else " -> "
@@ -43,7 +63,7 @@ def _grouped(changes: list[dict[str, Any]], style: Style, *, lens: bool) -> list
             c.get("question"),
             repr(c["before"]),
             repr(c["after"]),
-            tuple(e["text"] for e in c.get("events", [])),
+            tuple((e["text"], tuple(e.get("fields", ()))) for e in c.get("events", [])),
         )
         groups.setdefault(key, []).append(c["provision"])
         samples.setdefault(key, c)
@@ -63,7 +83,10 @@ def _grouped(changes: list[dict[str, Any]], style: Style, *, lens: bool) -> list
         for e in c.get("events", []):
             out.append(
                 Padding(
-                    Text(f"because {one_line(e['date'])}: {one_line(e['text'])}", style="dim"),
+                    Text(
+                        f"because {one_line(e['date'])}{_for(e, c)}: {one_line(e['text'])}",
+                        style="dim",
+                    ),
                     (0, 0, 0, 4),
                 )
             )
