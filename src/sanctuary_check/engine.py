@@ -473,36 +473,35 @@ def _default_finding(authority: Authority, question: str, provision: str) -> Fin
 
 
 # Findings no policy text goes into (outside scope, reading not encoded) are the same for every
-# policy: built once per authority, question, provision and state of the authority, and shared
+# policy: built once per authority, question, state of the authority and provision, and shared
 # (``Finding.shared``) until something particular to one policy must change them.
-_COMMON: dict[tuple[int, str, str, InForce, str | None], tuple[Authority, Finding]] = {}
+_Plan = list[Rule | Finding]
+_COMMON: dict[tuple[int, str, InForce, str | None, int], tuple[Authority, _Plan]] = {}
 
 
-def _finding(
-    st: AuthorityState,
-    question: str,
-    provision: str,
-    policy: Policy,
-    reg: Registry,
-    as_of: dt.date,
-) -> Finding:
+def _plan(st: AuthorityState, question: str, order: list[str]) -> list[Rule | Finding]:
+    """Per provision, the rule to apply to each policy, or the finding every policy shares."""
     authority = st.authority
-    rule = authority.rule_for(question, provision)
-    if rule is not None and (question, provision) not in authority.outside_scope:
-        return _in_force(_rule_finding(authority, rule, policy, reg, as_of), st)
-    key = (id(authority), question, provision, st.state, st.reason)
+    key = (id(authority), question, st.state, st.reason, len(order))
     hit = _COMMON.get(key)
     if hit is not None and hit[0] is authority:
         return hit[1]
-    made = _scope_finding(authority, question, provision) or _default_finding(
-        authority, question, provision
-    )
-    made = _in_force(made, st)
-    made.shared = True
-    if len(_COMMON) >= 50_000:
+    plan: list[Rule | Finding] = []
+    for provision in order:
+        rule = authority.rule_for(question, provision)
+        if rule is not None and (question, provision) not in authority.outside_scope:
+            plan.append(rule)
+            continue
+        made = _scope_finding(authority, question, provision) or _default_finding(
+            authority, question, provision
+        )
+        made = _in_force(made, st)
+        made.shared = True
+        plan.append(made)
+    if len(_COMMON) >= 5_000:
         _COMMON.clear()
-    _COMMON[key] = (authority, made)
-    return made
+    _COMMON[key] = (authority, plan)
+    return plan
 
 
 def _in_force(f: Finding, st: AuthorityState) -> Finding:
@@ -644,9 +643,12 @@ def evaluate_policy(
         for question in a.questions:
             if options.questions is not None and question not in options.questions:
                 continue
-            for provision in order:
-                f = _finding(st, question, provision, policy, reg, as_of)
-                det = latest.get(a.id)
+            det = latest.get(a.id)
+            for provision, step in zip(order, _plan(st, question, order), strict=True):
+                if isinstance(step, Finding):
+                    f = step
+                else:
+                    f = _in_force(_rule_finding(a, step, policy, reg, as_of), st)
                 if det is not None and provision in det.provisions:
                     f = f.owned()
                     f.projection = False

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import (
     Authority,
@@ -376,9 +377,30 @@ def lenses(
     for f in findings:
         grouped.setdefault((f.provision, f.question), []).append(f)
     out: dict[str, dict[str, dict[str, LensEntry | None]]] = {}
+    bound: dict[str, bool] = {}
     for (provision, question), group in grouped.items():
-        out.setdefault(provision, {})[question] = {
+        key: tuple[Any, ...] | None = None
+        if all(f.shared for f in group):
+            # Shared findings read no policy text: what they decide here turns only on which of
+            # their authorities bind this jurisdiction (the same lenses for every policy alike).
+            for f in group:
+                if f.authority not in bound:
+                    bound[f.authority] = binds(states[f.authority].authority, policy, reg, as_of)
+            key = (as_of, *map(id, group), *(bound[f.authority] for f in group))
+            hit = _SHARED_LENSES.get(key)
+            if hit is not None:
+                out.setdefault(provision, {})[question] = hit[1]
+                continue
+        entries = {
             "law": _law(group, states, policy, reg, as_of),
             "enforcement": _enforcement(group, states),
         }
+        out.setdefault(provision, {})[question] = entries
+        if key is not None:
+            if len(_SHARED_LENSES) >= 20_000:
+                _SHARED_LENSES.clear()
+            _SHARED_LENSES[key] = (group, entries)  # the group keeps its identities its own
     return out
+
+
+_SHARED_LENSES: dict[tuple[Any, ...], tuple[list[Finding], dict[str, LensEntry | None]]] = {}

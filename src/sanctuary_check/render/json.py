@@ -1,9 +1,11 @@
 """JSON: the report data as it is.
 
-An evaluate report is laid out for people and for speed at once: indented two spaces, except that
-each finding, and each provision's lens entries, stand on one line of their own (a policy has
-dozens of findings; one per line reads and greps well, and lets the C encoder do the work). The
-same pieces are written one policy at a time when a run streams (``stream.py``).
+An evaluate report is laid out for people and for speed at once: indented two spaces down to each
+policy's keys, below which each item of a list (a finding, a determination) and each entry of a
+mapping (a provision's lens entries, an authority's unknown provisions) stands on one line of its
+own (a policy has hundreds of findings; one per line reads and greps well, and lets the C encoder
+do the work: Python's encoder, which indenting needs, is many times slower). The same pieces are
+written one policy at a time when a run streams (``stream.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from typing import Any
 
 from ..report import SharedFinding
 from .style import Style
-
-_ONE_LINE = {"findings", "provisions"}
 
 
 def _dump(value: Any, indent: int) -> str:
@@ -54,23 +54,20 @@ def _keys(items: list[tuple[str, str]], indent: int) -> str:
 def policy_text(policy: dict[str, Any], indent: int = 4) -> str:
     """One policy of an evaluate report, its first line at column ``indent``."""
     pad = " " * (indent + 2)
-    items = []
-    for key, value in policy.items():
-        if key == "findings" and value:
-            lines = ",\n".join(f"{pad}  {_finding_text(f)}" for f in value)
-            items.append((key, f"[\n{lines}\n{pad}]"))
-        elif key == "provisions" and value:
-            items.append(
-                (
-                    key,
-                    "{\n"
-                    + _keys([(k, _compact(v)) for k, v in value.items()], indent + 4)
-                    + f"\n{pad}}}",
-                )
-            )
+    inner = ",\n" + pad + "  "
+    out = ["{"]
+    for n, (key, value) in enumerate(policy.items()):
+        out.append(("\n" if n == 0 else ",\n") + pad + _ENCODER.encode(key) + ": ")
+        if isinstance(value, list) and value:
+            texts = map(_finding_text, value) if key == "findings" else map(_compact, value)
+            out += ["[\n", pad, "  ", inner.join(texts), "\n", pad, "]"]
+        elif isinstance(value, dict) and value:
+            lines = (f"{_ENCODER.encode(k)}: {_compact(v)}" for k, v in value.items())
+            out += ["{\n", pad, "  ", inner.join(lines), "\n", pad, "}"]
         else:
-            items.append((key, _dump(value, indent + 2)))
-    return "{\n" + _keys(items, indent + 2) + "\n" + " " * indent + "}"
+            out.append(_compact(value))
+    out.append("\n" + " " * indent + "}")
+    return "".join(out)
 
 
 def head_text(head: dict[str, Any]) -> str:
