@@ -115,9 +115,21 @@ def test_edpa_effects_reach_philadelphia_with_their_confidence() -> None:
     assert law["after"]["authority"] == "usc-8-1373"
     # The injunctions reached the FY2017 grant conditions (not DOJ's letter): the 1373
     # certification condition is no longer enforceable against the City. (The notice and access
-    # conditions were already enjoined nationwide by N.D. Ill. on the first date.)
-    notice = _change(d, "release_notification", "enforcement", question="jag-1373-cert")
+    # conditions were already enjoined nationwide by N.D. Ill. on the first date.) Checked on the
+    # FY2017 condition's own finding: since the FY2018 conditions (ojp-2018-06-28-jag, from June
+    # 28, 2018) were encoded, they are the latest position in the enforcement lens on the second
+    # date, with BJA's undated non-enforcement for the City leaving them enforceable "unknown".
+    (notice,) = [
+        x
+        for x in d["finding_changes"]
+        if x["authority"] == "ojp-2017-07-25-jag"
+        and x["question"] == "jag-1373-cert"
+        and x["provision"] == "release_notification"
+    ]
     assert notice["before"]["enforceable"] == "yes" and notice["after"]["enforceable"] == "no"
+    lens = _change(d, "release_notification", "enforcement", question="jag-1373-cert")
+    assert lens["after"]["authority"] == "ojp-2018-06-28-jag"
+    assert lens["after"]["enforceable"] == "unknown"
     refs = {e["ref"] for e in notice["events"]}
     assert "edpa-2017-11-15/fy2017-jag-certification-injunction" in refs
     assert any("confidence" in e["text"] for e in notice["events"])
