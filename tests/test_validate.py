@@ -284,3 +284,37 @@ def test_file_text_cannot_inject_markup(tmp_path: Path) -> None:
     text = target.read_text()
     assert "<script>" not in text and "\x1b" not in text
     assert r"\<script\>\|" in text
+
+
+# Schema errors beside errors of meaning in each kind of file: all of them in one run.
+ALL_PROBLEMS = "tests/fixtures/all-problems"
+EXPECTED_ALL = {
+    ("policies/many-problems.yaml", 5, 7, "schema-enum"),  # kind: citty
+    ("policies/many-problems.yaml", 8, 64, "bad-date"),  # adopted: "2000-02-30"
+    ("policies/many-problems.yaml", 17, 12, "schema-type"),  # binds: police
+    ("policies/many-problems.yaml", 18, 58, "undefined-source"),
+    ("policies/many-problems.yaml", 21, 57, "window-order"),
+    ("policies/many-problems.yaml", 24, 17, "exceptions-without-restriction"),
+    ("policies/many-problems.yaml", 25, 13, "undefined-agency"),
+    ("policies/many-problems.yaml", 27, 17, "schema-enum"),
+    ("policies/many-problems.yaml", 29, 26, "date-too-precise"),
+    ("policies/many-problems.yaml", 30, 19, "schema-type"),
+    ("rules/doj-2001-many.yaml", 5, 7, "schema-enum"),
+    ("rules/doj-2001-many.yaml", 10, 18, "window-order"),
+    ("rules/doj-2001-many.yaml", 25, 60, "undefined-source"),
+    ("rules/doj-2001-many.yaml", 29, 16, "duplicate-rule"),
+    ("rules/doj-2001-many.yaml", 34, 17, "schema-enum"),
+    ("rules/doj-2001-many.yaml", 35, 5, "schema-type"),
+    ("waivers.yaml", 3, 5, "schema-required"),
+    ("waivers.yaml", 7, 14, "bad-date"),  # expires: "2999-02-30"
+}
+
+
+def test_schema_errors_do_not_hide_the_other_problems_of_a_file(in_repo: Path) -> None:
+    code, out, err = invoke("validate", ALL_PROBLEMS, "--format", "json")
+    assert code == 1 and "Traceback" not in err
+    found = [
+        (p["path"].removeprefix(ALL_PROBLEMS + "/"), p["line"], p["column"], p["code"])
+        for p in json.loads(out)["problems"]
+    ]
+    assert sorted(found) == sorted(EXPECTED_ALL)  # each once: no problem reported twice
