@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -265,6 +266,37 @@ def test_court_chains_without_cycles() -> None:
         reg.provisions, reg.provision_titles, reg.questions, reg.issuers, reg.information, looped
     )
     assert "court-cycle" in {p.code for p in court_problems(bad)}
+
+
+def test_validate_checks_the_courts_file_it_is_given(tmp_path: Path) -> None:
+    from sanctuary_check.validate import validate_paths
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    courts = rules / "_registry" / "courts.yaml"
+    text = courts.read_text()
+    text = text.replace("level: supreme}", "level: supreme, under: edpa}")
+    text = text.replace(
+        "  edcal: {", "  xdcal: {name: X, level: district, under: 99th-cir}\n  edcal: {"
+    )
+    courts.write_text(text.replace("  sdny: {", "  # sdny: {"))
+    lines = courts.read_text().splitlines()
+    at = {
+        name: (n, line.index("under:") + len("under: ") + 1)
+        for n, line in enumerate(lines, 1)
+        for name in ("scotus", "xdcal")
+        if line.startswith(f"  {name}:")
+    }
+    found = [(p.path, p.line, p.column, p.code) for p in validate_paths([str(rules)]).problems()]
+    assert sorted(found) == sorted(
+        [
+            (str(courts), *at["scotus"], "court-cycle"),  # once, not once per court above
+            (str(courts), *at["xdcal"], "unknown-court"),
+            # The rule files of the run name their courts against the file given, not the
+            # built-in one: the S.D.N.Y. ruling's court is commented out of it.
+            (str(rules / "sdny-2018-11-30.yaml"), 15, 8, "unknown-court"),
+        ]
+    )
 
 
 def test_validate_reports_rule_set_hygiene(tmp_path: Path) -> None:

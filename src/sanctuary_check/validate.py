@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,10 @@ from .loading import LoadError, load_file
 from .model import Authority
 from .ruleset import (
     REGISTRY_DIR,
+    CourtInfo,
     checked_authority,
     court_problems,
+    courts_in,
     load_ruleset,
     registry,
     rule_files,
@@ -129,7 +131,9 @@ class _Run:
     policy_ids: dict[str, str] = field(default_factory=dict)
     authorities: list[tuple[Checked, Authority]] = field(default_factory=list)
     waivers: list[tuple[Checked, WaiverFile]] = field(default_factory=list)
-    registry_files: list[Checked] = field(default_factory=list)
+    #: The courts of the first courts registry file of the run: rule files in the same run name
+    #: their courts against it rather than against the built-in one.
+    courts: dict[str, CourtInfo] | None = None
 
 
 @dataclass(slots=True)
@@ -159,11 +163,14 @@ def _check_alone(item: tuple[Path, str], run: _Run | None = None) -> _Alone:
         return _Alone(Checked(display, "unknown", [_unknown_kind(display)]))
     checked = Checked(display, kind)
     if kind == "registry":
-        if path.name == "courts.yaml":
-            # The court chains are checked across files, in the parent process.
+        if path.name == "courts.yaml" and isinstance(doc.data, dict):
+            # The rule files of the run are checked against these courts, in the parent process.
             if run is None:
                 return _Alone(checked, redo=True)
-            run.registry_files.append(checked)
+            courts = courts_in(doc.data.get("courts"))
+            checked.problems = court_problems(replace(registry(), courts=courts), doc)
+            if run.courts is None:
+                run.courts = courts
         return _Alone(checked)
     if kind in ("rules", "waivers") and run is None:
         return _Alone(checked, redo=True)
@@ -246,17 +253,13 @@ def _across(run: _Run, today: dt.date) -> None:
 
 
 def _hygiene(run: _Run, defined: dict[str, Authority]) -> None:
-    """Rule-set hygiene: effects, ended_by and supersedes pointing at nothing, unknown courts,
-    court chains that loop. Each problem goes to the checked file it stands in."""
+    """Rule-set hygiene: effects, ended_by and supersedes pointing at nothing, unknown courts
+    (against the run's courts file, else the built-in one). Each problem goes to the checked
+    file it stands in."""
     by_path = {checked.path: checked for checked, _ in run.authorities}
-    by_path.update((c.path, c) for c in run.registry_files)
-    reg = registry()
-    problems = ruleset_problems(list(defined.values()), reg)
-    problems += [p for p in court_problems(reg) if run.registry_files]
-    for p in problems:
+    reg = registry() if run.courts is None else replace(registry(), courts=run.courts)
+    for p in ruleset_problems(list(defined.values()), reg):
         target = by_path.get(p.path)
-        if target is None and p.code == "court-cycle":
-            target = next(iter(run.registry_files), None)
         if target is not None and p not in target.problems:
             target.problems.append(p)
 
