@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, sarif_validator
 from sanctuary_check.cli import app
-from sanctuary_check.codes import CODES
+from sanctuary_check.codes import CODES, severity
 from sanctuary_check.schemas import validator
 
 runner = CliRunner()
@@ -318,3 +318,49 @@ def test_schema_errors_do_not_hide_the_other_problems_of_a_file(in_repo: Path) -
         for p in json.loads(out)["problems"]
     ]
     assert sorted(found) == sorted(EXPECTED_ALL)  # each once: no problem reported twice
+
+
+def test_sarif_rules_carry_each_code_s_severity_and_help(in_repo: Path) -> None:
+    log = json.loads(invoke("validate", FIXTURE, "--format", "sarif")[1])
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert set(rules) == {e[4] for e in EXPECTED}
+    # Every code in the fixture run has one severity, and the rule's default level is it.
+    for _, _, _, level, code in EXPECTED:
+        assert rules[code]["defaultConfiguration"]["level"] == level, code
+        assert severity(code) == level
+    page, anchor = rules["waiver-expired"]["helpUri"].split("#")
+    assert (ROOT / page).is_file() and f"## {anchor.replace('-', ' ')}" in (
+        ROOT / page
+    ).read_text().lower()
+    assert "waiver-expired" in rules["waiver-expired"]["help"]["text"]
+
+
+def test_documented_severity_of_every_code_is_its_severity() -> None:
+    rows = re.findall(
+        r"^\| `([a-z-]+)` \| (error|warning)\b", (ROOT / "docs/ci.md").read_text(), re.M
+    )
+    documented = dict(rows)
+    assert set(documented) >= set(CODES) and {code: severity(code) for code in CODES} == {
+        code: documented[code] for code in CODES
+    }
+
+
+def test_sarif_paths_above_the_working_directory_are_file_uris(
+    in_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "docs")
+    target = f"../{FIXTURE}/policies/schema-enum.yaml"
+    log = json.loads(invoke("validate", target, "--format", "sarif")[1])
+    assert list(sarif_validator().iter_errors(log)) == []
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": (ROOT / FIXTURE / "policies" / "schema-enum.yaml").as_uri()
+    }
+    # Below the working directory, paths stay relative to the source root.
+    monkeypatch.chdir(ROOT)
+    log = json.loads(invoke("validate", target.removeprefix("../"), "--format", "sarif")[1])
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": f"{FIXTURE}/policies/schema-enum.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
