@@ -198,6 +198,27 @@ def test_bad_expectation_files_are_located_errors(
     assert "Traceback" not in err
 
 
+def test_a_bad_policy_is_one_input_problem_whatever_the_number_of_dates(tmp_path: Path) -> None:
+    policy = tmp_path / "base-city.yaml"
+    text = (FIXTURES / "policies" / "base-city.yaml").read_text()
+    before = "      - stance: permitted\n"
+    assert text.count(before) == 1
+    policy.write_text(text.replace(before, before + "        exceptions: [judicial_warrant]\n"))
+    path = tmp_path / "expectations" / "base-city.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        f"policy: {policy}\nrules: [{FIXTURES / 'rules'}]\ncases:\n"
+        + "".join(
+            f"  - as_of: '{day}'\n    by_authority: {{tst-2000-table: conflict}}\n"
+            for day in ("2020-01-01", "2021-01-01")
+        )
+    )
+    code, out, err = run_test(str(path))
+    assert code == 2
+    assert err.count("[exceptions-without-restriction]") == 1
+    assert "; 1 input problem (above)." in out
+
+
 def test_unknown_authority_suggests_the_near_one(tmp_path: Path) -> None:
     body = "cases:\n  - as_of: '2020-01-01'\n    by_authority: {tst-2000-tabel: conflict}\n"
     path = _fixture_file(tmp_path, "policy: {policy}\nrules: [{rules}]\n" + body)
