@@ -170,6 +170,26 @@ def test_coverage_counts_only_findings_an_expectation_names(tmp_path: Path) -> N
     assert "tst-2000-table/notice-holder" in idle
 
 
+def test_coverage_names_the_question_of_a_scope_entry(tmp_path: Path) -> None:
+    """One provision outside the scope of two questions: two entries, each named with its
+    question, and an expectation on one of them exercises that one only."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (FIXTURES / "rules" / "tst-2000-table.yaml").read_text()
+    scope = "  sec-1373:\n    - provision: detainer_holds\n"
+    assert text.count(scope) == 1 and text.count("questions: [sec-1373]") == 1
+    entry = text.split(scope, 1)[1].split("rules:", 1)[0]
+    text = text.replace("questions: [sec-1373]", "questions: [sec-1373, jag-notice]")
+    text = text.replace(scope, "  jag-notice:\n    - provision: detainer_holds\n" + entry + scope)
+    (rules / "tst-2000-table.yaml").write_text(text)
+    body = FIXTURE_EXPECTATIONS.replace("rules: [{rules}]", f"rules: [{rules}]")
+    code, out, _ = run_test(str(_fixture_file(tmp_path, body)), "--coverage")
+    assert code == 0, out
+    idle = flat(out.split("Rules no expectation exercises:", 1)[1].split("Condition branches")[0])
+    assert "tst-2000-table/outside-scope/detainer_holds on jag-notice (" in idle
+    assert "tst-2000-table/outside-scope/detainer_holds on sec-1373" not in idle
+
+
 @pytest.mark.parametrize(
     ("body", "code_word"),
     [

@@ -381,7 +381,11 @@ def run(
                 if failure is not None:
                     run_.failures.append(failure)
             if out.coverage is not None:
-                found = {(f.authority, f.question, f.provision): f.rule for f in result.findings}
+                found = {
+                    (f.authority, f.question, f.provision): (f.rule, f.question)
+                    for f in result.findings
+                    if f.rule is not None
+                }
                 attribute(
                     out.coverage,
                     visits,
