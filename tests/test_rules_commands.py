@@ -162,6 +162,14 @@ def hostile_rules(tmp_path: Path) -> Path:
     return path
 
 
+def test_a_citation_of_a_whole_section_says_so_once(in_repo: Path) -> None:
+    # 8 U.S.C. 1644 is one short section, cited whole ("entire section" in its file).
+    for args in (("rules", "doc"), ("rules", "show", "usc-8-1644/status-sharing")):
+        out = flat(invoke(*args)[1])
+        assert "8 U.S.C. 1644, whole section" in out
+        assert "section entire section" not in out
+
+
 def test_doc_html_is_self_contained_and_escapes_the_files(
     hostile_rules: Path, tmp_path: Path
 ) -> None:
