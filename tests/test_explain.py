@@ -202,7 +202,13 @@ def test_outside_scope_entries_are_explained(in_repo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["usc-8-1373"], "is an authority; explain one of its rules"),
+        (["usc-8-1373"], "is an authority; explain one of its rules: usc-8-1373/"),
+        (
+            ["edpa-2017-11-15"],
+            "is an authority with no rules or scope entries of its own, so nothing to explain; it "
+            "acts through its effects: injunction on ojp-2017-07-25-jag (questions: "
+            "jag-1373-cert) (see: sanctuary-check rules show edpa-2017-11-15)",
+        ),
         (
             ["doj-2017-10-11/release-notifcation"],
             "did you mean doj-2017-10-11/release-notification",

@@ -91,6 +91,15 @@ def test_show_an_authority() -> None:
     assert "s1 (evidence, read: full) https://instalawyer.io/laws/us-code/1373 [law]" in text
 
 
+def test_show_an_authority_with_no_rules_of_its_own() -> None:
+    code, out, _ = invoke("rules", "show", "edpa-2018-06-06")
+    assert code == 0
+    rules = flat(out.split("\nRules and scope\n", 1)[1].split("\nSources\n", 1)[0])
+    assert rules == (
+        "none of its own; it acts through the effects it declares on other authorities (below)"
+    )
+
+
 def test_show_an_unknown_id_suggests() -> None:
     code, _, err = invoke("rules", "show", "usc-8-1373/status-shareing")
     assert code == 2

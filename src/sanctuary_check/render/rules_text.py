@@ -231,6 +231,11 @@ def render_authority(catalog: Catalog, a: Authority, width: int) -> str:
             out += ["", key.capitalize()]
             out.extend(wrap(raw[key], width, "  "))
     out += ["", "Rules and scope"]
+    if not entries_of(a):  # a ruling may act only through its effects on other authorities
+        none = "none of its own"
+        if a.effects:
+            none += "; it acts through the effects it declares on other authorities (below)"
+        out.extend(wrap(none, width, "  ", "    "))
     for e in entries_of(a):
         what = (
             f"{e.rule.question} {e.rule.provision} ({e.rule.kind})"
