@@ -222,10 +222,30 @@ def test_every_code_has_a_description_and_is_documented() -> None:
     assert used - set(CODES) == set(), used - set(CODES)
 
 
-def test_the_project_s_own_rules_and_policies_validate(in_repo: Path) -> None:
-    code, out, err = invoke("validate", "rules", "policies", "--strict")
+def test_the_project_s_own_rules_policies_and_expectations_validate(in_repo: Path) -> None:
+    code, out, err = invoke("validate", "rules", "policies", "tests/expectations", "--strict")
     assert code == 0, out + err
     assert "0 errors, 0 warnings" in out
+
+
+def test_expectation_files_are_recognised_and_checked(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    shutil.copytree(ROOT / "tests" / "expectations", tmp_path / "tests" / "expectations")
+    # By content, wherever it is: `cases`, though it also names rule directories under `rules`.
+    elsewhere = tmp_path / "philadelphia.yaml"
+    elsewhere.write_text(f"policy: policies/philadelphia.yaml\nrules: [{ROOT / 'rules'}]\n")
+    with elsewhere.open("a") as f:
+        f.write((tmp_path / "tests" / "expectations" / "philadelphia.yaml").read_text())
+    code, out, err = invoke("validate", str(tmp_path / "tests"), str(elsewhere), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["problems"] == [], out + err
+    assert {f["kind"] for f in report["files"]} == {"expectations"}
+    assert len(report["files"]) == 2
+    # ... and checked against their schema, like every other kind of file.
+    bad = tmp_path / "tests" / "expectations" / "philadelphia.yaml"
+    bad.write_text(bad.read_text().replace("verdict: conflict", "verdict: conflcit", 1))
+    code, out, _ = invoke("validate", str(tmp_path / "tests"), "--strict")
+    assert code == 1 and "[schema-enum]" in out and "did you mean 'conflict'?" in out
 
 
 def _clean_copy(tmp_path: Path) -> Path:

@@ -23,7 +23,9 @@ CODES: dict[str, str] = {
     "yaml-too-deep": "Nesting deeper than the limit.",
     "yaml-too-many-nodes": "More values in one file than the limit.",
     "not-a-mapping": "The file's top level is not a mapping.",
-    "unknown-file-kind": "Neither a policy, a rule nor a waivers file, by content or location.",
+    "unknown-file-kind": (
+        "Neither a policy, a rule, a waivers nor an expectation file, by content or location."
+    ),
     # The schema
     "schema-required": "A required key is missing.",
     "schema-unknown-key": "A key the schema does not define (often a typo).",

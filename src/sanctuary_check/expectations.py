@@ -124,6 +124,12 @@ def load(path: Path, display: str) -> tuple[ExpectationFile | None, list[Problem
         doc = load_file(path, display)
     except LoadError as err:
         return None, [Problem.from_load_error(err)]
+    return check_loaded(path, doc)
+
+
+def check_loaded(path: Path, doc: Document) -> tuple[ExpectationFile | None, list[Problem]]:
+    """Check one loaded expectation file (``validate`` meets them among other files)."""
+    display = doc.path
     if not isinstance(doc.data, dict):
         return None, [
             Problem(

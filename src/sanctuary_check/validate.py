@@ -1,9 +1,11 @@
-"""``validate``: every policy, rule and waivers file named, checked alone and against each other.
+"""``validate``: every policy, rule, waivers and expectation file named, checked alone and
+against each other.
 
-Files are recognised by their content (a ``rules`` list, ``provisions``, a ``waivers`` list), else
-by where they are (under ``rules/``, ``policies/``, ``rules/_registry/``, or named
-``waivers.yaml``). Every problem in every file is reported, not only the first; a file with
-errors never stops the others from being checked. Nothing here prints.
+Files are recognised by their content (a ``rules`` list, ``provisions``, a ``waivers`` list,
+``cases``), else by where they are (under ``rules/``, ``policies/``, ``rules/_registry/``,
+``expectations/``, or named ``waivers.yaml``). Every problem in every file is reported, not
+only the first; a file with errors never stops the others from being checked. Nothing here
+prints.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from .validation import (
 from .waivers import WaiverFile, check_waivers, rule_index, static_problems
 
 VALIDATION_VERSION = 1
-KINDS = ("policy", "rules", "waivers", "registry", "unknown")
+KINDS = ("policy", "rules", "waivers", "registry", "expectations", "unknown")
 _REGISTRY_KEYS = frozenset({"provisions", "questions", "issuers", "information"})
 
 
@@ -86,6 +88,8 @@ def kind_by_location(path: Path) -> str | None:
     name = path.name
     if name in ("waivers.yaml", "waivers.yml") or name.endswith((".waivers.yaml", ".waivers.yml")):
         return "waivers"
+    if "expectations" in parts[:-1]:
+        return "expectations"
     if "rules" in parts[:-1]:
         return "rules"
     if "policies" in parts[:-1]:
@@ -101,6 +105,9 @@ def classify(data: Any, path: Path) -> str | None:
             return "registry"
         if "waivers" in keys and "id" not in keys:
             return "waivers"
+        # Before rule files: an expectation file may name rule directories under ``rules``.
+        if "cases" in keys and "id" not in keys:
+            return "expectations"
         if keys & {"rules", "questions", "outside_scope", "issuer"}:
             return "rules"
         if keys & {"provisions", "agencies", "determinations", "savings_clauses", "ocd_id"}:
@@ -114,9 +121,9 @@ def _unknown_kind(display: str) -> Problem:
         1,
         1,
         "warning",
-        "not recognised as a policy, rule or waivers file, so not checked (a policy has "
-        "'provisions', a rule file 'rules', a waivers file 'waivers'; or keep them under "
-        "policies/ and rules/)",
+        "not recognised as a policy, rule, waivers or expectation file, so not checked (a "
+        "policy has 'provisions', a rule file 'rules', a waivers file 'waivers', an expectation "
+        "file 'cases'; or keep them under policies/, rules/ and tests/expectations/)",
         "unknown-file-kind",
     )
 
@@ -186,6 +193,13 @@ def _check_alone(item: tuple[Path, str], run: _Run | None = None) -> _Alone:
         checked.problems = found.problems
         if found.usable:
             run.waivers.append((checked, found))
+        return _Alone(checked)
+    if kind == "expectations":
+        # Imported here: what ``test`` needs (sessions, the engine) is not loaded for the
+        # runs of policy and rule files that have no expectation file among them.
+        from .expectations import check_loaded
+
+        checked.problems = check_loaded(path, doc)[1]
         return _Alone(checked)
     checked.problems = check_document(doc, "policy")
     out = _Alone(checked)
