@@ -170,6 +170,26 @@ def test_coverage_counts_only_findings_an_expectation_names(tmp_path: Path) -> N
     assert "tst-2000-table/notice-holder" in idle
 
 
+def test_coverage_names_the_question_of_a_scope_entry(tmp_path: Path) -> None:
+    """One provision outside the scope of two questions: two entries, each named with its
+    question, and an expectation on one of them exercises that one only."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (FIXTURES / "rules" / "tst-2000-table.yaml").read_text()
+    scope = "  sec-1373:\n    - provision: detainer_holds\n"
+    assert text.count(scope) == 1 and text.count("questions: [sec-1373]") == 1
+    entry = text.split(scope, 1)[1].split("rules:", 1)[0]
+    text = text.replace("questions: [sec-1373]", "questions: [sec-1373, jag-notice]")
+    text = text.replace(scope, "  jag-notice:\n    - provision: detainer_holds\n" + entry + scope)
+    (rules / "tst-2000-table.yaml").write_text(text)
+    body = FIXTURE_EXPECTATIONS.replace("rules: [{rules}]", f"rules: [{rules}]")
+    code, out, _ = run_test(str(_fixture_file(tmp_path, body)), "--coverage")
+    assert code == 0, out
+    idle = flat(out.split("Rules no expectation exercises:", 1)[1].split("Condition branches")[0])
+    assert "tst-2000-table/outside-scope/detainer_holds on jag-notice (" in idle
+    assert "tst-2000-table/outside-scope/detainer_holds on sec-1373" not in idle
+
+
 @pytest.mark.parametrize(
     ("body", "code_word"),
     [
@@ -196,6 +216,27 @@ def test_bad_expectation_files_are_located_errors(
     assert code == 2
     assert f"{path}:" in err and code_word in err
     assert "Traceback" not in err
+
+
+def test_a_bad_policy_is_one_input_problem_whatever_the_number_of_dates(tmp_path: Path) -> None:
+    policy = tmp_path / "base-city.yaml"
+    text = (FIXTURES / "policies" / "base-city.yaml").read_text()
+    before = "      - stance: permitted\n"
+    assert text.count(before) == 1
+    policy.write_text(text.replace(before, before + "        exceptions: [judicial_warrant]\n"))
+    path = tmp_path / "expectations" / "base-city.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        f"policy: {policy}\nrules: [{FIXTURES / 'rules'}]\ncases:\n"
+        + "".join(
+            f"  - as_of: '{day}'\n    by_authority: {{tst-2000-table: conflict}}\n"
+            for day in ("2020-01-01", "2021-01-01")
+        )
+    )
+    code, out, err = run_test(str(path))
+    assert code == 2
+    assert err.count("[exceptions-without-restriction]") == 1
+    assert "; 1 input problem (above)." in out
 
 
 def test_unknown_authority_suggests_the_near_one(tmp_path: Path) -> None:

@@ -30,15 +30,39 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def trace_steps(out: str) -> list[tuple[int, int, str]]:
+    """The line, column and text of every trace step that read a policy line."""
+    lines = out.split("Trace (line:column in", 1)[1].split("Precedence", 1)[0].splitlines()
+    return [(int(m[1]), int(m[2]), line[m.end() :]) for line in lines if (m := STEP.match(line))]
+
+
 def trace_locations(out: str) -> list[tuple[int, int]]:
     """The line:column of every trace step that read a policy line."""
-    lines = out.split("Trace (line:column in", 1)[1].split("Precedence", 1)[0].splitlines()
-    return [(int(m[1]), int(m[2])) for line in lines if (m := STEP.match(line))]
+    return [(line, column) for line, column, _ in trace_steps(out)]
+
+
+# The steps that read a clause's exceptions list (rather than its stance).
+READS_EXCEPTIONS = re.compile(r"^\s*(an exception made only of|exception |the clause lists no exc)")
+
+
+def _points_into_exceptions(text: list[str], line: int, column: int) -> bool:
+    """Whether line:column is a clause's `exceptions:` key, or an item of the list under it: on
+    the key's line (`exceptions: [a, b]`) or on the `- ` lines below it."""
+    row = text[line - 1]
+    if "exceptions:" in row[: column - 1 + len("exceptions:")]:
+        return True
+    if row[column - 3 : column - 1] != "- ":
+        return False
+    above = line - 1
+    while above > 1 and text[above - 1].lstrip().startswith("- "):
+        above -= 1
+    return text[above - 1].strip() == "exceptions:"
 
 
 def test_trace_points_at_the_fixture_clause_lines() -> None:
     # base-city.yaml: personal_information_sharing has two clauses, their stances on lines 42
-    # and 45 (column 9, under `clauses:`).
+    # and 45 (column 9, under `clauses:`); the second's exceptions on line 46, its one
+    # alternative at column 22.
     code, out = explain(
         "tst-2000-table/warrant-and-conviction",
         str(POLICIES / "base-city.yaml"),
@@ -48,7 +72,11 @@ def test_trace_points_at_the_fixture_clause_lines() -> None:
         "2020-01-01",
     )
     assert code == 0, out
-    assert set(trace_locations(out)) == {(42, 9), (45, 9)}
+    assert set(trace_locations(out)) == {(42, 9), (45, 9), (46, 9), (46, 22)}
+    # The steps that read the exceptions point at them, the others at the stance.
+    for line, column, text in trace_steps(out):
+        on_exceptions = READS_EXCEPTIONS.match(text) is not None
+        assert (line, column) in ({(46, 9), (46, 22)} if on_exceptions else {(42, 9), (45, 9)})
     assert "verdict: compliant" in out
     assert f"decided by {POLICIES / 'base-city.yaml'}:42:9" in out
 
@@ -105,10 +133,15 @@ def test_every_rule_about_philadelphia_traces_to_the_right_policy_lines(
     assert provision is not None
     parent = {"victim_witness_status_sharing", "suspect_status_sharing"}
     allowed = {provision[1]} | ({"status_sharing"} if provision[1] in parent else set())
-    locations = trace_locations(out)
-    for line, column in locations:
-        # Each step that read the policy points at a clause's `stance:` key under this provision.
-        assert text[line - 1][column - 1 :].startswith("stance:"), (rule, line, text[line - 1])
+    locations = []
+    for line, column, step in trace_steps(out):
+        # Each step that read the policy points at a clause's `stance:` key under this provision,
+        # or, when it read the clause's exceptions, at its `exceptions:` key or one of its items.
+        if READS_EXCEPTIONS.match(step):
+            assert _points_into_exceptions(text, line, column), (rule, line, column, step)
+        else:
+            assert text[line - 1][column - 1 :].startswith("stance:"), (rule, line, step)
+            locations.append((line, column))
         assert _enclosing_provision(text, line) in allowed, (rule, line)
     start = text.index("provisions:")
     stances = [
@@ -202,7 +235,13 @@ def test_outside_scope_entries_are_explained(in_repo: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["usc-8-1373"], "is an authority; explain one of its rules"),
+        (["usc-8-1373"], "is an authority; explain one of its rules: usc-8-1373/"),
+        (
+            ["edpa-2017-11-15"],
+            "is an authority with no rules or scope entries of its own, so nothing to explain; it "
+            "acts through its effects: injunction on ojp-2017-07-25-jag (questions: "
+            "jag-1373-cert) (see: sanctuary-check rules show edpa-2017-11-15)",
+        ),
         (
             ["doj-2017-10-11/release-notifcation"],
             "did you mean doj-2017-10-11/release-notification",

@@ -91,6 +91,15 @@ def test_show_an_authority() -> None:
     assert "s1 (evidence, read: full) https://instalawyer.io/laws/us-code/1373 [law]" in text
 
 
+def test_show_an_authority_with_no_rules_of_its_own() -> None:
+    code, out, _ = invoke("rules", "show", "edpa-2018-06-06")
+    assert code == 0
+    rules = flat(out.split("\nRules and scope\n", 1)[1].split("\nSources\n", 1)[0])
+    assert rules == (
+        "none of its own; it acts through the effects it declares on other authorities (below)"
+    )
+
+
 def test_show_an_unknown_id_suggests() -> None:
     code, _, err = invoke("rules", "show", "usc-8-1373/status-shareing")
     assert code == 2
@@ -160,6 +169,14 @@ def hostile_rules(tmp_path: Path) -> Path:
     path = tmp_path / "tst-2001-hostile.yaml"
     path.write_text(HOSTILE)
     return path
+
+
+def test_a_citation_of_a_whole_section_says_so_once(in_repo: Path) -> None:
+    # 8 U.S.C. 1644 is one short section, cited whole ("entire section" in its file).
+    for args in (("rules", "doc"), ("rules", "show", "usc-8-1644/status-sharing")):
+        out = flat(invoke(*args)[1])
+        assert "8 U.S.C. 1644, whole section" in out
+        assert "section entire section" not in out
 
 
 def test_doc_html_is_self_contained_and_escapes_the_files(

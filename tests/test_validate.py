@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, sarif_validator
 from sanctuary_check.cli import app
-from sanctuary_check.codes import CODES
+from sanctuary_check.codes import CODES, severity
 from sanctuary_check.schemas import validator
 
 runner = CliRunner()
@@ -222,10 +222,30 @@ def test_every_code_has_a_description_and_is_documented() -> None:
     assert used - set(CODES) == set(), used - set(CODES)
 
 
-def test_the_project_s_own_rules_and_policies_validate(in_repo: Path) -> None:
-    code, out, err = invoke("validate", "rules", "policies", "--strict")
+def test_the_project_s_own_rules_policies_and_expectations_validate(in_repo: Path) -> None:
+    code, out, err = invoke("validate", "rules", "policies", "tests/expectations", "--strict")
     assert code == 0, out + err
     assert "0 errors, 0 warnings" in out
+
+
+def test_expectation_files_are_recognised_and_checked(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    shutil.copytree(ROOT / "tests" / "expectations", tmp_path / "tests" / "expectations")
+    # By content, wherever it is: `cases`, though it also names rule directories under `rules`.
+    elsewhere = tmp_path / "philadelphia.yaml"
+    elsewhere.write_text(f"policy: policies/philadelphia.yaml\nrules: [{ROOT / 'rules'}]\n")
+    with elsewhere.open("a") as f:
+        f.write((tmp_path / "tests" / "expectations" / "philadelphia.yaml").read_text())
+    code, out, err = invoke("validate", str(tmp_path / "tests"), str(elsewhere), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["problems"] == [], out + err
+    assert {f["kind"] for f in report["files"]} == {"expectations"}
+    assert len(report["files"]) == len(list((ROOT / "tests" / "expectations").glob("*.yaml"))) + 1
+    # ... and checked against their schema, like every other kind of file.
+    bad = tmp_path / "tests" / "expectations" / "philadelphia.yaml"
+    bad.write_text(bad.read_text().replace("verdict: conflict", "verdict: conflcit", 1))
+    code, out, _ = invoke("validate", str(tmp_path / "tests"), "--strict")
+    assert code == 1 and "[schema-enum]" in out and "did you mean 'conflict'?" in out
 
 
 def _clean_copy(tmp_path: Path) -> Path:
@@ -284,3 +304,83 @@ def test_file_text_cannot_inject_markup(tmp_path: Path) -> None:
     text = target.read_text()
     assert "<script>" not in text and "\x1b" not in text
     assert r"\<script\>\|" in text
+
+
+# Schema errors beside errors of meaning in each kind of file: all of them in one run.
+ALL_PROBLEMS = "tests/fixtures/all-problems"
+EXPECTED_ALL = {
+    ("policies/many-problems.yaml", 5, 7, "schema-enum"),  # kind: citty
+    ("policies/many-problems.yaml", 8, 64, "bad-date"),  # adopted: "2000-02-30"
+    ("policies/many-problems.yaml", 17, 12, "schema-type"),  # binds: police
+    ("policies/many-problems.yaml", 18, 58, "undefined-source"),
+    ("policies/many-problems.yaml", 21, 57, "window-order"),
+    ("policies/many-problems.yaml", 24, 17, "exceptions-without-restriction"),
+    ("policies/many-problems.yaml", 25, 13, "undefined-agency"),
+    ("policies/many-problems.yaml", 27, 17, "schema-enum"),
+    ("policies/many-problems.yaml", 29, 26, "date-too-precise"),
+    ("policies/many-problems.yaml", 30, 19, "schema-type"),
+    ("rules/doj-2001-many.yaml", 5, 7, "schema-enum"),
+    ("rules/doj-2001-many.yaml", 10, 18, "window-order"),
+    ("rules/doj-2001-many.yaml", 25, 60, "undefined-source"),
+    ("rules/doj-2001-many.yaml", 29, 16, "duplicate-rule"),
+    ("rules/doj-2001-many.yaml", 34, 17, "schema-enum"),
+    ("rules/doj-2001-many.yaml", 35, 5, "schema-type"),
+    ("waivers.yaml", 3, 5, "schema-required"),
+    ("waivers.yaml", 7, 14, "bad-date"),  # expires: "2999-02-30"
+}
+
+
+def test_schema_errors_do_not_hide_the_other_problems_of_a_file(in_repo: Path) -> None:
+    code, out, err = invoke("validate", ALL_PROBLEMS, "--format", "json")
+    assert code == 1 and "Traceback" not in err
+    found = [
+        (p["path"].removeprefix(ALL_PROBLEMS + "/"), p["line"], p["column"], p["code"])
+        for p in json.loads(out)["problems"]
+    ]
+    assert sorted(found) == sorted(EXPECTED_ALL)  # each once: no problem reported twice
+
+
+def test_sarif_rules_carry_each_code_s_severity_and_help(in_repo: Path) -> None:
+    log = json.loads(invoke("validate", FIXTURE, "--format", "sarif")[1])
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert set(rules) == {e[4] for e in EXPECTED}
+    # Every code in the fixture run has one severity, and the rule's default level is it.
+    for _, _, _, level, code in EXPECTED:
+        assert rules[code]["defaultConfiguration"]["level"] == level, code
+        assert severity(code) == level
+    page, anchor = rules["waiver-expired"]["helpUri"].split("#")
+    assert (ROOT / page).is_file() and f"## {anchor.replace('-', ' ')}" in (
+        ROOT / page
+    ).read_text().lower()
+    assert "waiver-expired" in rules["waiver-expired"]["help"]["text"]
+
+
+def test_documented_severity_of_every_code_is_its_severity() -> None:
+    rows = re.findall(
+        r"^\| `([a-z-]+)` \| (error|warning)\b", (ROOT / "docs/ci.md").read_text(), re.M
+    )
+    documented = dict(rows)
+    assert set(documented) >= set(CODES) and {code: severity(code) for code in CODES} == {
+        code: documented[code] for code in CODES
+    }
+
+
+def test_sarif_paths_above_the_working_directory_are_file_uris(
+    in_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "docs")
+    target = f"../{FIXTURE}/policies/schema-enum.yaml"
+    log = json.loads(invoke("validate", target, "--format", "sarif")[1])
+    assert list(sarif_validator().iter_errors(log)) == []
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": (ROOT / FIXTURE / "policies" / "schema-enum.yaml").as_uri()
+    }
+    # Below the working directory, paths stay relative to the source root.
+    monkeypatch.chdir(ROOT)
+    log = json.loads(invoke("validate", target.removeprefix("../"), "--format", "sarif")[1])
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {
+        "uri": f"{FIXTURE}/policies/schema-enum.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }

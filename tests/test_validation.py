@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from sanctuary_check.inputs import load_policy
+from sanctuary_check.loading import PathKey, load_text, walk
 from sanctuary_check.ruleset import builtin_rules_dir, load_rule_file, load_ruleset, registry
-from sanctuary_check.schemas import NAMES, bundled, enum_of, validator
+from sanctuary_check.schemas import NAMES, SchemaName, bundled, enum_of, validator
+from sanctuary_check.validation import check_document
 
 GOOD = """\
 id: {id}
@@ -263,6 +268,37 @@ def test_court_chains_without_cycles() -> None:
     assert "court-cycle" in {p.code for p in court_problems(bad)}
 
 
+def test_validate_checks_the_courts_file_it_is_given(tmp_path: Path) -> None:
+    from sanctuary_check.validate import validate_paths
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    courts = rules / "_registry" / "courts.yaml"
+    text = courts.read_text()
+    text = text.replace("level: supreme}", "level: supreme, under: edpa}")
+    text = text.replace(
+        "  edcal: {", "  xdcal: {name: X, level: district, under: 99th-cir}\n  edcal: {"
+    )
+    courts.write_text(text.replace("  sdny: {", "  # sdny: {"))
+    lines = courts.read_text().splitlines()
+    at = {
+        name: (n, line.index("under:") + len("under: ") + 1)
+        for n, line in enumerate(lines, 1)
+        for name in ("scotus", "xdcal")
+        if line.startswith(f"  {name}:")
+    }
+    found = [(p.path, p.line, p.column, p.code) for p in validate_paths([str(rules)]).problems()]
+    assert sorted(found) == sorted(
+        [
+            (str(courts), *at["scotus"], "court-cycle"),  # once, not once per court above
+            (str(courts), *at["xdcal"], "unknown-court"),
+            # The rule files of the run name their courts against the file given, not the
+            # built-in one: the S.D.N.Y. ruling's court is commented out of it.
+            (str(rules / "sdny-2018-11-30.yaml"), 15, 8, "unknown-court"),
+        ]
+    )
+
+
 def test_validate_reports_rule_set_hygiene(tmp_path: Path) -> None:
     from sanctuary_check.validate import validate_paths
 
@@ -273,3 +309,38 @@ def test_validate_reports_rule_set_hygiene(tmp_path: Path) -> None:
     codes = [p.code for p in result.problems() if p.severity == "error"]
     assert codes == ["undefined-authority"]
     assert result.failed
+
+
+def _shapes(text: str) -> Iterator[tuple[PathKey, Any]]:
+    for where, _ in walk(load_text(text, "x.yaml").data):
+        for wrong in (None, 7, "x", [], {}, [7], {"x": 7}):
+            if where:
+                yield where, wrong
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind"),
+    [
+        ("validate/policies/good-town.yaml", "policy"),
+        ("validate/policies/date-too-precise.yaml", "policy"),
+        ("validate/rules/doj-2001-scoped.yaml", "rules"),
+        ("validate/waivers.yaml", "waivers"),
+    ],
+)
+def test_checks_of_meaning_survive_any_value_of_the_wrong_shape(
+    fixture: str, kind: SchemaName
+) -> None:
+    """The checks of meaning run beside the schema's on a file it rejects: any value replaced
+    by one of another shape gives problems, never an exception, and never two at one place."""
+    path = FIXTURES / fixture
+    text = path.read_text()
+    for where, wrong in _shapes(text):
+        doc = load_text(text, path.name)
+        parent = doc.data
+        for part in where[:-1]:
+            parent = parent[part]
+        parent[where[-1]] = wrong
+        problems = check_document(doc, kind)
+        places = [(p.line, p.column) for p in problems if not p.code.startswith("schema")]
+        schema = {(p.line, p.column) for p in problems if p.code.startswith("schema")}
+        assert not set(places) & schema, (where, wrong, [str(p) for p in problems])

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, ROOT, evaluate_file, fixture_authority
@@ -177,6 +178,17 @@ def test_validate_reports_an_expired_waiver(tmp_path: Path) -> None:
     code, out, _ = invoke("validate", str(waivers))
     assert code == 0 and "[waiver-expired]" in out
     assert invoke("validate", str(waivers), "--strict")[0] == 1
+
+
+def test_the_table_names_an_expired_waiver_s_severity_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _file(tmp_path, _entry("tst-2000-table/sharing", "status_sharing", PAST))
+    monkeypatch.chdir(tmp_path)  # a short path, so that the line starts as written
+    _, out, _ = invoke("evaluate", BASE, *ONLY_FIXTURE, "--waivers", "waivers.yaml")
+    assert out.count("[waiver-expired]") == 1
+    assert "\nwaivers.yaml:2:5: warning: waiver for " in out
+    assert "warning: waivers.yaml" not in out
 
 
 def test_a_broken_waivers_file_is_an_input_error(tmp_path: Path) -> None:

@@ -76,6 +76,22 @@ def entries_of(authority: Authority) -> list[Entry]:
     return out
 
 
+def effects_words(authority: Authority) -> str:
+    """What an authority does to others, in a few words: "injunction on X (questions: q)"; for
+    an authority with no rules of its own (a ruling that acts only through its effects)."""
+    parts = []
+    for e in authority.effects:
+        target = e.target_authority
+        if e.target_rules:
+            target += f" (rules: {', '.join(e.target_rules)})"
+        elif e.target_questions:
+            target += f" (questions: {', '.join(e.target_questions)})"
+        elif e.target_effect:
+            target += f" (its effect {e.target_effect})"
+        parts.append(f"{e.kind} on {target}")
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
     """An effect one authority's file declares on another authority or some of its rules."""

@@ -6,6 +6,24 @@ from collections.abc import Iterable
 
 from .model import Citation, CitedSource, Source
 
+#: Sections that cite the whole of an instrument's section ("entire section" in the rule files):
+#: "section entire section" says it twice.
+_WHOLE = frozenset({"entire section", "whole section", "entire", "whole"})
+
+
+def pinpoint_where(c: Citation) -> str:
+    """Where in its instrument a citation points: "section (a), at 891", "whole section", or
+    why no section is given."""
+    parts = []
+    if c.section:
+        whole = c.section.strip().lower() in _WHOLE
+        parts.append("whole section" if whole else f"section {c.section}")
+    if c.pinpoint:
+        parts.append(c.pinpoint)
+    if not parts:
+        parts.append("section unconfirmed" if "section" in c.unconfirmed else "no section given")
+    return ", ".join(parts)
+
 
 def cite(sources: dict[str, Source], c: Citation) -> list[CitedSource]:
     """One entry per piece of evidence, each naming the instrument it supports."""

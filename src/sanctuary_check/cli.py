@@ -738,7 +738,7 @@ def explain(
     read; then which authority controls the provision in each lens; and, for an unknown
     verdict, which facts of the policy would settle it. Exit status: 0, or 2 for bad input.
     """
-    from .catalog import Catalog, entries_of
+    from .catalog import Catalog, effects_words, entries_of
     from .explain import Explanation, apply_rule
     from .render.explain_text import render as render_explanation
 
@@ -748,7 +748,19 @@ def explain(
         entry = catalog.resolve(rule_id)
         if entry.rule is None and entry.scope is None:
             names = ", ".join(e.ident for e in entries_of(entry.authority))
-            raise UsageError(f"{rule_id} is an authority; explain one of its rules: {names}")
+            if names:
+                raise UsageError(f"{rule_id} is an authority; explain one of its rules: {names}")
+            # A ruling may act only on other authorities' rules: say so, not "one of: (nothing)".
+            effects = effects_words(entry.authority)
+            what = (
+                f"no rules or scope entries of its own, so nothing to explain; it acts through "
+                f"its effects: {effects}"
+                if effects
+                else "no rules, scope entries or effects: nothing to explain"
+            )
+            raise UsageError(
+                f"{rule_id} is an authority with {what} (see: sanctuary-check rules show {rule_id})"
+            )
         explanation = Explanation(entry, catalog.state(entry.authority))
         errors: list[Problem] = []
         if policies:

@@ -23,7 +23,9 @@ CODES: dict[str, str] = {
     "yaml-too-deep": "Nesting deeper than the limit.",
     "yaml-too-many-nodes": "More values in one file than the limit.",
     "not-a-mapping": "The file's top level is not a mapping.",
-    "unknown-file-kind": "Neither a policy, a rule nor a waivers file, by content or location.",
+    "unknown-file-kind": (
+        "Neither a policy, a rule, a waivers nor an expectation file, by content or location."
+    ),
     # The schema
     "schema-required": "A required key is missing.",
     "schema-unknown-key": "A key the schema does not define (often a typo).",
@@ -79,5 +81,30 @@ CODES: dict[str, str] = {
 }
 
 
+#: The codes reported as warnings (their problems fail a run only with ``--strict``); every
+#: other code is an error. ``unknown-court`` is an error where a court must exist (an effect's
+#: scope, a court's ``under``): this is each code's usual severity, as docs/ci.md lists it.
+WARNINGS = frozenset(
+    {
+        "unknown-file-kind",
+        "date-too-precise",
+        "unknown-authority",
+        "unknown-issuer",
+        "unknown-court",
+        "expectation-policy-mismatch",
+        "waiver-expired",
+        "waiver-orphaned",
+    }
+)
+
+#: Where the codes are explained, relative to the repository root.
+DOCS = "docs/ci.md#problem-codes"
+
+
 def describe(code: str) -> str:
     return CODES.get(code, "A problem in a policy, rule or waivers file.")
+
+
+def severity(code: str) -> str:
+    """The severity a code's problems usually have: ``error`` or ``warning``."""
+    return "warning" if code in WARNINGS else "error"

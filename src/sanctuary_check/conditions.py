@@ -30,6 +30,7 @@ from .model import (
     Clause,
     ExceptionAlt,
     ExceptionAtom,
+    Exceptions,
     InForce,
     Location,
     Practice,
@@ -207,11 +208,15 @@ class ExceptionHonoured:
                 view.location,
             )
             return Tri.UNKNOWN
+        # What decides from here is the exceptions list, not the stance: the steps point at it.
+        listed, items = view.location, [view.location] * len(view.exceptions)
+        if isinstance(view.exceptions, Exceptions) and view.exceptions.location is not None:
+            listed, items = view.exceptions.location, list(view.exceptions.items)
         if not view.exceptions:
-            ctx.note(depth, "the clause lists no exceptions", Tri.FALSE, view.location)
+            ctx.note(depth, "the clause lists no exceptions", Tri.FALSE, listed)
             return Tri.FALSE
         results = []
-        for alt in view.exceptions:
+        for alt, at in zip(view.exceptions, items, strict=True):
             got = _kleene_all([self._atom(a) for a in alt.parts])
             results.append(got)
             ctx.note(
@@ -223,7 +228,7 @@ class ExceptionHonoured:
                     Tri.UNKNOWN: "class not encoded",
                 }[got],
                 got,
-                view.location,
+                at,
             )
         result = _kleene_any(results)
         ctx.trace.insert(
@@ -232,7 +237,7 @@ class ExceptionHonoured:
                 depth,
                 f"an exception made only of honoured kinds ({self.describe_kinds()})",
                 result.value,
-                view.location,
+                listed,
             ),
         )
         return result

@@ -134,6 +134,13 @@ class EntryCoverage:
     branches: int
     covered: int
     missing: list[Missing]
+    #: The question of an outside-scope entry, whose id names only its provision: one
+    #: authority may put a provision outside the scope of several questions.
+    question: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.ident if self.question is None else f"{self.ident} on {self.question}"
 
 
 @dataclass(slots=True)
@@ -143,15 +150,18 @@ class Coverage:
     authorities: dict[str, Authority] = field(default_factory=dict)
     #: Report only these authorities (None: every authority loaded).
     only: frozenset[str] | None = None
-    exercised: set[str] = field(default_factory=set)
+    #: (rule id, question) of each finding an expectation named.
+    exercised: set[tuple[str, str]] = field(default_factory=set)
     covered: dict[str, set[tuple[NodePath, str]]] = field(default_factory=dict)
 
     def add_authorities(self, authorities: Iterable[Authority]) -> None:
         for a in authorities:
             self.authorities.setdefault(a.id, a)
 
-    def exercise(self, rule: str, visits: dict[str, set[tuple[NodePath, str]]]) -> None:
-        self.exercised.add(rule)
+    def exercise(
+        self, rule: str, question: str, visits: dict[str, set[tuple[NodePath, str]]]
+    ) -> None:
+        self.exercised.add((rule, question))
         self.covered.setdefault(rule, set()).update(visits.get(rule, set()))
 
     def report(self) -> list[EntryCoverage]:
@@ -180,16 +190,23 @@ class Coverage:
                 if lacking:
                     missing.append(Missing(depth, node_label(node), lacking))
         return EntryCoverage(
-            ident, entry.location, ident in self.exercised, branches, covered, missing
+            ident,
+            entry.location,
+            (ident, entry.question) in self.exercised,
+            branches,
+            covered,
+            missing,
+            entry.question if entry.scope is not None else None,
         )
 
 
 def attribute(
     coverage: Coverage,
     visits: dict[str, set[tuple[NodePath, str]]],
-    rules: Iterable[str | None],
+    rules: Iterable[tuple[str, str] | None],
 ) -> None:
-    """Credit the expectations of one case: each names a finding, decided by some rule."""
-    for rule in rules:
-        if rule is not None:
-            coverage.exercise(rule, visits)
+    """Credit the expectations of one case: each names a finding, decided by some rule (or
+    scope entry) on some question."""
+    for decided in rules:
+        if decided is not None:
+            coverage.exercise(*decided, visits)

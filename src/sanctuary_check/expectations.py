@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,6 +124,12 @@ def load(path: Path, display: str) -> tuple[ExpectationFile | None, list[Problem
         doc = load_file(path, display)
     except LoadError as err:
         return None, [Problem.from_load_error(err)]
+    return check_loaded(path, doc)
+
+
+def check_loaded(path: Path, doc: Document) -> tuple[ExpectationFile | None, list[Problem]]:
+    """Check one loaded expectation file (``validate`` meets them among other files)."""
+    display = doc.path
     if not isinstance(doc.data, dict):
         return None, [
             Problem(
@@ -323,6 +329,19 @@ def run(
     out = TestRun(coverage=Coverage(only=only) if with_coverage else None)
     recorder = Recorder()
     sessions: dict[tuple[dt.date, tuple[Path, ...]], Session] = {}
+    reported: set[Problem] = set()
+
+    def once(problems: Iterable[Problem]) -> int:
+        """Report the problems not reported yet; the number of errors among them. A policy or
+        rule set that is wrong on one case's date is wrong the same way on the others'."""
+        errors = 0
+        for p in problems:
+            if p not in reported:
+                reported.add(p)
+                on_problem(p)
+                errors += p.severity == "error"
+        return errors
+
     for file in files:
         rules = tuple([*extra_rules, *file.rules])
         warned = False
@@ -330,11 +349,9 @@ def run(
             key = (case.as_of, rules)
             if key not in sessions:
                 sessions[key] = open_session(case.as_of, list(rules))
-                for p in sessions[key].ruleset.problems:
-                    on_problem(p)
+                out.errors += once(sessions[key].ruleset.problems)
             session = sessions[key]
             if session.rule_errors:
-                out.errors += len(session.rule_errors)
                 continue
             bad = _unknown_authorities(file, case, session, on_problem)
             if bad:
@@ -343,10 +360,11 @@ def run(
             if out.coverage is not None:
                 out.coverage.add_authorities(session.authorities)
                 session = instrument(session, recorder)
-            evaluation = evaluate_inputs(session, [file.policy], on_problem)
+            problems: list[Problem] = []
+            evaluation = evaluate_inputs(session, [file.policy], problems.append)
             visits = recorder.take()
+            out.errors += once(problems)
             if not evaluation.results:
-                out.errors += max(1, len(evaluation.errors))
                 continue
             (result,) = evaluation.results
             if not warned and result.policy.id != Path(file.path).stem:
@@ -369,7 +387,11 @@ def run(
                 if failure is not None:
                     run_.failures.append(failure)
             if out.coverage is not None:
-                found = {(f.authority, f.question, f.provision): f.rule for f in result.findings}
+                found = {
+                    (f.authority, f.question, f.provision): (f.rule, f.question)
+                    for f in result.findings
+                    if f.rule is not None
+                }
                 attribute(
                     out.coverage,
                     visits,

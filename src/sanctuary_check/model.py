@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
@@ -114,6 +115,26 @@ class ExceptionAlt:
 
     def describe(self) -> str:
         return " + ".join(p.describe() for p in self.parts)
+
+
+class Exceptions(tuple[ExceptionAlt, ...]):
+    """A clause's (or dated state's) exception alternatives, with where the ``exceptions`` key
+    and each alternative stand in the policy file: a trace step that reads them points there,
+    not at the clause's stance. Compares and hashes as the plain tuple of alternatives."""
+
+    location: Location | None
+    items: tuple[Location, ...]
+
+    def __new__(
+        cls,
+        alts: Iterable[ExceptionAlt] = (),
+        location: Location | None = None,
+        items: Iterable[Location] = (),
+    ) -> Exceptions:
+        self = super().__new__(cls, alts)
+        self.location = location
+        self.items = tuple(items)
+        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from .model import (
     Effect,
     ExceptionAlt,
     ExceptionAtom,
+    Exceptions,
     Location,
     Policy,
     Practice,
@@ -78,7 +79,7 @@ def _atom(data: Any) -> ExceptionAtom:
     return ExceptionAtom(kind, cls)
 
 
-def _exceptions(data: Any) -> tuple[ExceptionAlt, ...] | None:
+def _exceptions(doc: Document, where: PathKey, data: Any) -> Exceptions | None:
     if data is None:
         return None
     alts = []
@@ -87,7 +88,8 @@ def _exceptions(data: Any) -> tuple[ExceptionAlt, ...] | None:
             alts.append(ExceptionAlt(tuple(_atom(a) for a in item["all_of"])))
         else:
             alts.append(ExceptionAlt((_atom(item),)))
-    return tuple(alts)
+    items = [_loc(doc, (*where, i)) for i in range(len(alts))]
+    return Exceptions(alts, _key_loc(doc, where), items)
 
 
 def _window(data: dict[str, Any]) -> Window:
@@ -108,7 +110,7 @@ def _states(doc: Document, where: PathKey, items: list[dict[str, Any]]) -> tuple
             ClauseState(
                 window=_window(st),
                 stance=st.get("stance"),
-                exceptions=_exceptions(st.get("exceptions")),
+                exceptions=_exceptions(doc, (*w, "exceptions"), st.get("exceptions")),
                 binds=tuple(st["binds"]) if "binds" in st else None,
                 source=_ref(doc, (*w, "source"), st["source"]) if "source" in st else None,
                 location=_loc(doc, w),
@@ -133,7 +135,7 @@ def _clause(doc: Document, key: str, index: int, where: PathKey, c: dict[str, An
         provision=key,
         index=index,
         stance=c["stance"],
-        exceptions=_exceptions(c.get("exceptions")),
+        exceptions=_exceptions(doc, (*where, "exceptions"), c.get("exceptions")),
         binds=tuple(c["binds"]) if "binds" in c else None,
         source=_ref(doc, (*where, "source"), c["source"]),
         documents_reviewed=tuple(c.get("documents_reviewed", ())),

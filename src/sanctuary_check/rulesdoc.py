@@ -22,6 +22,7 @@ from .catalog import (
     scope_text,
     window_text,
 )
+from .citations import pinpoint_where
 from .expectations import ExpectationFile
 from .model import Authority, Citation, Source
 
@@ -105,17 +106,10 @@ def _evidence(sources: dict[str, Source], ident: str) -> Evidence:
 
 def _pinpoint(sources: dict[str, Source], c: Citation, raw: dict[str, Any]) -> Pinpoint:
     inst = sources.get(c.instrument)
-    parts = []
-    if c.section:
-        parts.append(f"section {c.section}")
-    if c.pinpoint:
-        parts.append(c.pinpoint)
-    if not parts:
-        parts.append("section unconfirmed" if "section" in c.unconfirmed else "no section given")
     quote, notes = raw.get("quote"), raw.get("notes")
     return Pinpoint(
         instrument=(inst.title if inst and inst.title else c.instrument),
-        where=", ".join(parts),
+        where=pinpoint_where(c),
         unconfirmed=list(c.unconfirmed),
         quote=quote if isinstance(quote, str) else None,
         notes=notes if isinstance(notes, str) else None,

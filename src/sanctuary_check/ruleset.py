@@ -91,11 +91,26 @@ def registry() -> Registry:
         questions={k: v["title"] for k, v in _registry_file("questions").items()},
         issuers={k: v["name"] for k, v in _registry_file("issuers").items()},
         information={k: v["title"] for k, v in _registry_file("information").items()},
-        courts={
-            k: CourtInfo(k, v["name"], v["level"], v.get("under"), tuple(v.get("states", ())))
-            for k, v in _registry_file("courts").items()
-        },
+        courts=courts_in(_registry_file("courts")),
     )
+
+
+def courts_in(data: Any) -> dict[str, CourtInfo]:
+    """The courts of a ``courts`` mapping; entries that are not mappings are left out (a courts
+    file given to ``validate`` is checked as it stands, shape and all)."""
+    out: dict[str, CourtInfo] = {}
+    for k, v in (data if isinstance(data, dict) else {}).items():
+        if isinstance(v, dict):
+            under = v.get("under")
+            states = v.get("states")
+            out[k] = CourtInfo(
+                k,
+                str(v.get("name", k)),
+                str(v.get("level", "")),
+                under if isinstance(under, str) else None,
+                tuple(states) if isinstance(states, list) else (),
+            )
+    return out
 
 
 @dataclass(slots=True)
@@ -166,18 +181,28 @@ def _problem_at(
     return Problem(location.path, location.line, location.column, severity, message, code)
 
 
-def court_problems(reg: Registry) -> list[Problem]:
-    """The court registry: every `under` names a court, and no chain loops."""
+def court_problems(reg: Registry, doc: Document | None = None) -> list[Problem]:
+    """The court registry: every `under` names a court, and no chain loops.
+
+    With the courts file's document, each problem stands at the ``under`` that causes it;
+    without it, at the top of the built-in file. A loop is reported once, at the ``under`` of
+    its first court in the file, not once for every court whose chain runs into it.
+    """
     out = []
-    where = f"rules/{REGISTRY_DIR}/courts.yaml"
+
+    def at(court: str, message: str, code: str) -> Problem:
+        path, line, column = f"rules/{REGISTRY_DIR}/courts.yaml", 1, 1
+        if doc is not None:
+            m = doc.mark(("courts", court, "under"))
+            path, line, column = doc.path, m.line, m.column
+        return Problem(path, line, column, "error", message, code)
+
+    loops: set[frozenset[str]] = set()
     for court in reg.courts.values():
         if court.under is not None and court.under not in reg.courts:
             out.append(
-                Problem(
-                    where,
-                    1,
-                    1,
-                    "error",
+                at(
+                    court.id,
                     f"court {court.id} sits under {court.under!r}, which is not a court",
                     "unknown-court",
                 )
@@ -185,16 +210,12 @@ def court_problems(reg: Registry) -> list[Problem]:
         chain = reg.chain(court.id)
         last = reg.courts.get(chain[-1])
         if last is not None and last.under is not None and last.under in chain:
-            out.append(
-                Problem(
-                    where,
-                    1,
-                    1,
-                    "error",
-                    f"the court chain from {court.id} loops: {' > '.join(chain)}",
-                    "court-cycle",
-                )
-            )
+            loop = chain[chain.index(last.under) :]
+            if frozenset(loop) not in loops:
+                loops.add(frozenset(loop))
+                first = next(c for c in reg.courts if c in loop)
+                ring = loop[loop.index(first) :] + loop[: loop.index(first)] + [first]
+                out.append(at(first, f"the court chain loops: {' > '.join(ring)}", "court-cycle"))
     return out
 
 

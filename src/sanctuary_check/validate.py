@@ -1,9 +1,11 @@
-"""``validate``: every policy, rule and waivers file named, checked alone and against each other.
+"""``validate``: every policy, rule, waivers and expectation file named, checked alone and
+against each other.
 
-Files are recognised by their content (a ``rules`` list, ``provisions``, a ``waivers`` list), else
-by where they are (under ``rules/``, ``policies/``, ``rules/_registry/``, or named
-``waivers.yaml``). Every problem in every file is reported, not only the first; a file with
-errors never stops the others from being checked. Nothing here prints.
+Files are recognised by their content (a ``rules`` list, ``provisions``, a ``waivers`` list,
+``cases``), else by where they are (under ``rules/``, ``policies/``, ``rules/_registry/``,
+``expectations/``, or named ``waivers.yaml``). Every problem in every file is reported, not
+only the first; a file with errors never stops the others from being checked. Nothing here
+prints.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,10 @@ from .loading import LoadError, load_file
 from .model import Authority
 from .ruleset import (
     REGISTRY_DIR,
+    CourtInfo,
     checked_authority,
     court_problems,
+    courts_in,
     load_ruleset,
     registry,
     rule_files,
@@ -40,7 +44,7 @@ from .validation import (
 from .waivers import WaiverFile, check_waivers, rule_index, static_problems
 
 VALIDATION_VERSION = 1
-KINDS = ("policy", "rules", "waivers", "registry", "unknown")
+KINDS = ("policy", "rules", "waivers", "registry", "expectations", "unknown")
 _REGISTRY_KEYS = frozenset({"provisions", "questions", "issuers", "information"})
 
 
@@ -84,6 +88,8 @@ def kind_by_location(path: Path) -> str | None:
     name = path.name
     if name in ("waivers.yaml", "waivers.yml") or name.endswith((".waivers.yaml", ".waivers.yml")):
         return "waivers"
+    if "expectations" in parts[:-1]:
+        return "expectations"
     if "rules" in parts[:-1]:
         return "rules"
     if "policies" in parts[:-1]:
@@ -99,6 +105,9 @@ def classify(data: Any, path: Path) -> str | None:
             return "registry"
         if "waivers" in keys and "id" not in keys:
             return "waivers"
+        # Before rule files: an expectation file may name rule directories under ``rules``.
+        if "cases" in keys and "id" not in keys:
+            return "expectations"
         if keys & {"rules", "questions", "outside_scope", "issuer"}:
             return "rules"
         if keys & {"provisions", "agencies", "determinations", "savings_clauses", "ocd_id"}:
@@ -112,9 +121,9 @@ def _unknown_kind(display: str) -> Problem:
         1,
         1,
         "warning",
-        "not recognised as a policy, rule or waivers file, so not checked (a policy has "
-        "'provisions', a rule file 'rules', a waivers file 'waivers'; or keep them under "
-        "policies/ and rules/)",
+        "not recognised as a policy, rule, waivers or expectation file, so not checked (a "
+        "policy has 'provisions', a rule file 'rules', a waivers file 'waivers', an expectation "
+        "file 'cases'; or keep them under policies/, rules/ and tests/expectations/)",
         "unknown-file-kind",
     )
 
@@ -129,7 +138,9 @@ class _Run:
     policy_ids: dict[str, str] = field(default_factory=dict)
     authorities: list[tuple[Checked, Authority]] = field(default_factory=list)
     waivers: list[tuple[Checked, WaiverFile]] = field(default_factory=list)
-    registry_files: list[Checked] = field(default_factory=list)
+    #: The courts of the first courts registry file of the run: rule files in the same run name
+    #: their courts against it rather than against the built-in one.
+    courts: dict[str, CourtInfo] | None = None
 
 
 @dataclass(slots=True)
@@ -159,11 +170,14 @@ def _check_alone(item: tuple[Path, str], run: _Run | None = None) -> _Alone:
         return _Alone(Checked(display, "unknown", [_unknown_kind(display)]))
     checked = Checked(display, kind)
     if kind == "registry":
-        if path.name == "courts.yaml":
-            # The court chains are checked across files, in the parent process.
+        if path.name == "courts.yaml" and isinstance(doc.data, dict):
+            # The rule files of the run are checked against these courts, in the parent process.
             if run is None:
                 return _Alone(checked, redo=True)
-            run.registry_files.append(checked)
+            courts = courts_in(doc.data.get("courts"))
+            checked.problems = court_problems(replace(registry(), courts=courts), doc)
+            if run.courts is None:
+                run.courts = courts
         return _Alone(checked)
     if kind in ("rules", "waivers") and run is None:
         return _Alone(checked, redo=True)
@@ -179,6 +193,13 @@ def _check_alone(item: tuple[Path, str], run: _Run | None = None) -> _Alone:
         checked.problems = found.problems
         if found.usable:
             run.waivers.append((checked, found))
+        return _Alone(checked)
+    if kind == "expectations":
+        # Imported here: what ``test`` needs (sessions, the engine) is not loaded for the
+        # runs of policy and rule files that have no expectation file among them.
+        from .expectations import check_loaded
+
+        checked.problems = check_loaded(path, doc)[1]
         return _Alone(checked)
     checked.problems = check_document(doc, "policy")
     out = _Alone(checked)
@@ -246,17 +267,13 @@ def _across(run: _Run, today: dt.date) -> None:
 
 
 def _hygiene(run: _Run, defined: dict[str, Authority]) -> None:
-    """Rule-set hygiene: effects, ended_by and supersedes pointing at nothing, unknown courts,
-    court chains that loop. Each problem goes to the checked file it stands in."""
+    """Rule-set hygiene: effects, ended_by and supersedes pointing at nothing, unknown courts
+    (against the run's courts file, else the built-in one). Each problem goes to the checked
+    file it stands in."""
     by_path = {checked.path: checked for checked, _ in run.authorities}
-    by_path.update((c.path, c) for c in run.registry_files)
-    reg = registry()
-    problems = ruleset_problems(list(defined.values()), reg)
-    problems += [p for p in court_problems(reg) if run.registry_files]
-    for p in problems:
+    reg = registry() if run.courts is None else replace(registry(), courts=run.courts)
+    for p in ruleset_problems(list(defined.values()), reg):
         target = by_path.get(p.path)
-        if target is None and p.code == "court-cycle":
-            target = next(iter(run.registry_files), None)
         if target is not None and p not in target.problems:
             target.problems.append(p)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .loading import Document, LoadError, Mark, PathKey, load_file
 from .model import Window
 from .schemacheck import is_valid
-from .schemas import SchemaName, validator
+from .schemas import SchemaName, enum_of, validator
 from .timeline import DateError, parse_partial, windows_overlap
 
 if TYPE_CHECKING:  # jsonschema loads only when a file is invalid and needs explaining
@@ -82,6 +82,32 @@ def _problem(
 def suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# The checks of meaning run on documents the schema rejected too (every problem in one run), so
+# they read the data through these: a part of the wrong shape is skipped, never crashed on; the
+# schema error already says what is wrong with it.
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _entries(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings of a list, with their places in it."""
+    return [(i, v) for i, v in enumerate(_list(value)) if isinstance(v, dict)]
+
+
+def _ids(value: Any) -> tuple[set[str], bool]:
+    """The ids of a list of entries, and whether every entry has one (else a reference to an id
+    that is not there may name the entry whose id is broken, and is not reported)."""
+    ids = [e.get("id") if isinstance(e, dict) else None for e in _list(value)]
+    complete = (value is None or isinstance(value, list)) and all(isinstance(i, str) for i in ids)
+    return {i for i in ids if isinstance(i, str)}, complete
 
 
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO"}
@@ -181,8 +207,6 @@ def _enum_values(schema: Any) -> list[str]:
             return [str(x) for x in schema["enum"]]
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            from .schemas import enum_of
-
             try:
                 return enum_of(ref.split("/")[-1])
             except KeyError:
@@ -290,13 +314,21 @@ def _ended_by_date(doc: Document, where: PathKey, node: dict[str, Any]) -> Itera
             continue
 
 
-def _overlapping_states(doc: Document, where: PathKey, states: list[Any]) -> Iterator[Problem]:
+def _boundary(value: Any) -> str | None:
+    # A boundary the schema rejected (a number, a list) bounds nothing that can be compared.
+    return value if value is None or isinstance(value, str) else "unknown"
+
+
+def _overlapping_states(doc: Document, where: PathKey, states: Any) -> Iterator[Problem]:
     """Two dated states of one clause that are certainly in force on the same day."""
-    windows = [Window(st.get("effective_from"), st.get("effective_until")) for st in states]
-    for j, w in enumerate(windows):
-        for k in range(j):
+    windows = [
+        (j, Window(_boundary(st.get("effective_from")), _boundary(st.get("effective_until"))))
+        for j, st in _entries(states)
+    ]
+    for n, (j, w) in enumerate(windows):
+        for k, earlier in windows[:n]:
             try:
-                overlap = windows_overlap(windows[k], w)
+                overlap = windows_overlap(earlier, w)
             except DateError:
                 continue
             if overlap:
@@ -310,6 +342,8 @@ def _overlapping_states(doc: Document, where: PathKey, states: list[Any]) -> Ite
 
 
 _INSTRUMENT_DATES = ("adopted", "effective", "published")
+#: The stances that cannot have exceptions (a tuple: a value of the wrong shape may be unhashable).
+UNRESTRICTED = tuple(s for s in enum_of("stance") if s != "restricted")
 
 
 def _too_precise(
@@ -335,7 +369,7 @@ def _too_precise(
         for key, raw in dates:
             # An instrument date that is itself unconfirmed is no limit: the evidence may date
             # the event more precisely than anyone could date the document.
-            if key in (src.get("unconfirmed") or []):
+            if key in _list(src.get("unconfirmed")):
                 continue
             if isinstance(raw, str) and raw != "unknown":
                 try:
@@ -360,9 +394,11 @@ def _too_precise(
 
 
 def _section_confirmed(
-    doc: Document, where: PathKey, ref: dict[str, Any], unconfirmed: Iterable[str]
+    doc: Document, where: PathKey, ref: Any, unconfirmed: Iterable[Any]
 ) -> Iterator[Problem]:
-    if "instrument" in ref and ref.get("section") is None and "section" not in set(unconfirmed):
+    if not isinstance(ref, dict):
+        return
+    if "instrument" in ref and ref.get("section") is None and "section" not in list(unconfirmed):
         yield _problem(
             doc,
             (*where, "section") if "section" in ref else where,
@@ -374,12 +410,16 @@ def _section_confirmed(
 class _Refs:
     """Source ids of one file and checks that references point at them."""
 
-    def __init__(self, doc: Document, sources: list[Any]) -> None:
+    def __init__(self, doc: Document, sources: Any) -> None:
         self.doc = doc
         self.by_id: dict[str, dict[str, Any]] = {}
         self.problems: list[Problem] = []
-        for i, src in enumerate(sources):
+        #: Whether every source has an id: a source the schema rejected may be the one a
+        #: reference names, so no reference is called undefined while one lacks its id.
+        self.complete = isinstance(sources, list)
+        for i, src in enumerate(_list(sources)):
             if not isinstance(src, dict) or not isinstance(src.get("id"), str):
+                self.complete = False
                 continue
             if src["id"] in self.by_id:
                 self.problems.append(
@@ -396,6 +436,8 @@ class _Refs:
         if not isinstance(ident, str):
             return
         src = self.by_id.get(ident)
+        if src is None and not self.complete:
+            return
         if src is None:
             self.problems.append(
                 _problem(
@@ -426,7 +468,7 @@ class _Refs:
         if not isinstance(ref, dict):
             return
         self.need((*where, "instrument"), ref.get("instrument"), "instrument")
-        for j, ev in enumerate(ref.get("evidence") or []):
+        for j, ev in enumerate(_list(ref.get("evidence"))):
             self.need((*where, "evidence", j), ev)
 
     def read_in_full(self, where: PathKey, ident: Any, why: str) -> None:
@@ -447,12 +489,13 @@ def _file_problems(doc: Document) -> list[Problem]:
     """Checks every policy and rule file shares: real dates, and an id equal to the file name."""
     problems = list(_check_dates(doc))
     stem = PurePath(doc.path).stem
-    if doc.data["id"] != stem:
+    ident = doc.data.get("id")
+    if isinstance(ident, str) and ident != stem:
         problems.append(
             _problem(
                 doc,
                 ("id",),
-                f"id {doc.data['id']!r} does not match the file name {stem!r}",
+                f"id {ident!r} does not match the file name {stem!r}",
                 "id-mismatch",
             )
         )
@@ -478,17 +521,28 @@ _WHAT = {"policy": "policy", "rules": "rule", "waivers": "waivers"}
 
 
 def check_document(doc: Document, kind: SchemaName) -> list[Problem]:
-    """Every problem in a loaded policy, rule or waivers document: schema, then meaning."""
+    """Every problem in a loaded policy, rule or waivers document: schema, then meaning.
+
+    The checks of meaning run even when the schema check found something, so that one run
+    reports every problem in the file rather than the schema's alone.
+    """
     if not isinstance(doc.data, dict):
         return [not_a_mapping(doc.path, doc.data, _WHAT.get(kind, kind))]
     problems = schema_problems(doc, kind)
-    if problems:
-        return problems
     if kind == "policy":
-        return policy_problems(doc)
-    if kind == "rules":
-        return rules_problems(doc)
-    return list(_check_dates(doc))
+        meaning = policy_problems(doc)
+    elif kind == "rules":
+        meaning = rules_problems(doc)
+    else:
+        meaning = list(_check_dates(doc))
+    if problems:
+        # A check of meaning that lands where the schema found something says the same thing
+        # again (an id that is neither well formed nor the file name): the schema's word stands.
+        taken = {(p.line, p.column) for p in problems}
+        problems += [p for p in meaning if (p.line, p.column) not in taken]
+        problems.sort(key=lambda p: (p.line, p.column))
+        return problems
+    return meaning
 
 
 def _kind_of(data: Any) -> str:
@@ -517,15 +571,15 @@ def not_a_mapping(path: str, data: Any, what: str) -> Problem:
 
 
 def policy_problems(doc: Document) -> list[Problem]:
-    """Checks on a schema-valid policy document."""
+    """Checks of meaning on a policy document, whether or not its schema check passed."""
     data: dict[str, Any] = doc.data
     problems = _file_problems(doc)
-    refs = _Refs(doc, data["sources"])
-    agencies = {a["id"] for a in data.get("agencies", [])}
-    determinations = {d["id"] for d in data.get("determinations", [])}
+    refs = _Refs(doc, data.get("sources"))
+    agencies, all_agencies = _ids(data.get("agencies"))
+    determinations, all_determinations = _ids(data.get("determinations"))
 
     def need_det(where: PathKey, ident: Any) -> None:
-        if isinstance(ident, str) and ident not in determinations:
+        if all_determinations and isinstance(ident, str) and ident not in determinations:
             problems.append(
                 _problem(
                     doc,
@@ -537,7 +591,7 @@ def policy_problems(doc: Document) -> list[Problem]:
             )
 
     def need_agency(where: PathKey, ident: Any) -> None:
-        if isinstance(ident, str) and ident not in agencies:
+        if all_agencies and isinstance(ident, str) and ident not in agencies:
             problems.append(
                 _problem(
                     doc,
@@ -548,55 +602,57 @@ def policy_problems(doc: Document) -> list[Problem]:
                 )
             )
 
-    for i, agency in enumerate(data.get("agencies", [])):
+    for i, agency in _entries(data.get("agencies")):
         if "source" in agency:
             refs.citation(("agencies", i, "source"), agency["source"])
-    for key, entry in data["provisions"].items():
-        clauses = entry.get("clauses", [entry])
-        base: PathKey = (
-            ("provisions", key, "clauses") if "clauses" in entry else ("provisions", key)
-        )
-        for i, clause in enumerate(clauses):
-            cw: PathKey = (*base, i) if "clauses" in entry else base
-            refs.citation((*cw, "source"), clause["source"])
+    for key, entry in _mapping(data.get("provisions")).items():
+        if not isinstance(entry, dict):
+            continue
+        listed = "clauses" in entry
+        base: PathKey = ("provisions", key, "clauses") if listed else ("provisions", key)
+        for i, clause in _entries(entry["clauses"]) if listed else [(0, entry)]:
+            cw: PathKey = (*base, i) if listed else base
+            source = clause.get("source")
+            refs.citation((*cw, "source"), source)
             problems.extend(
-                _section_confirmed(
-                    doc, (*cw, "source"), clause["source"], clause.get("unconfirmed", [])
-                )
+                _section_confirmed(doc, (*cw, "source"), source, _list(clause.get("unconfirmed")))
             )
-            for j, b in enumerate(clause.get("binds", [])):
+            for j, b in enumerate(_list(clause.get("binds"))):
                 need_agency((*cw, "binds", j), b)
-            for j, st in enumerate([clause, *clause.get("states", [])]):
-                stance = st.get("stance", clause["stance"])
-                if st.get("exceptions") and stance != "restricted":
-                    w = (*cw, "exceptions") if j == 0 else (*cw, "states", j - 1, "exceptions")
+            states = _entries(clause.get("states"))
+            for sw, st in [(cw, clause), *(((*cw, "states", j), st) for j, st in states)]:
+                stance = st.get("stance", clause.get("stance"))
+                # A stance the schema rejected says nothing about whether exceptions fit it.
+                if st.get("exceptions") and stance in UNRESTRICTED:
+                    at: PathKey = (*sw, "exceptions")
                     problems.append(
                         _problem(
                             doc,
-                            w,
-                            f"{dotted(w)}: a {stance} clause cannot have exceptions; a limit "
+                            at,
+                            f"{dotted(at)}: a {stance} clause cannot have exceptions; a limit "
                             "with exceptions is 'restricted'",
                             "exceptions-without-restriction",
                         )
                     )
-            if clause["stance"] == "not_addressed":
-                for j, d in enumerate(clause["documents_reviewed"]):
-                    w = (*cw, "documents_reviewed", j)
-                    refs.need(w, d)
-                    refs.read_in_full(w, d, "not_addressed needs documents read in full")
-            elif "documents_reviewed" in clause:
-                for j, d in enumerate(clause["documents_reviewed"]):
-                    refs.need((*cw, "documents_reviewed", j), d)
-            if "practice" in clause:
-                pr = clause["practice"]
-                need_agency((*cw, "practice", "agency"), pr["agency"])
-                refs.citation((*cw, "practice", "source"), pr["source"])
+            reviewed = _list(clause.get("documents_reviewed"))
+            for j, d in enumerate(reviewed):
+                refs.need((*cw, "documents_reviewed", j), d)
+                if clause.get("stance") == "not_addressed":
+                    refs.read_in_full(
+                        (*cw, "documents_reviewed", j),
+                        d,
+                        "not_addressed needs documents read in full",
+                    )
+            pr = clause.get("practice")
+            if isinstance(pr, dict):
+                need_agency((*cw, "practice", "agency"), pr.get("agency"))
+                refs.citation((*cw, "practice", "source"), pr.get("source"))
                 need_det((*cw, "practice", "derived_from"), pr.get("derived_from"))
             need_det((*cw, "derived_from"), clause.get("derived_from"))
-            problems.extend(_overlapping_states(doc, (*cw, "states"), clause.get("states", [])))
-            for j, st in enumerate(clause.get("states", [])):
+            problems.extend(_overlapping_states(doc, (*cw, "states"), clause.get("states")))
+            for j, st in states:
                 problems.extend(_window_order(doc, (*cw, "states", j), st))
-                made_by = (st.get("source") or clause["source"]).get("instrument")
+                made_by = _mapping(st.get("source") or source).get("instrument")
                 problems.extend(
                     _too_precise(
                         doc,
@@ -607,16 +663,19 @@ def policy_problems(doc: Document) -> list[Problem]:
                 )
                 if "source" in st:
                     refs.citation((*cw, "states", j, "source"), st["source"])
-                for k, b in enumerate(st.get("binds", [])):
+                for k, b in enumerate(_list(st.get("binds"))):
                     need_agency((*cw, "states", j, "binds", k), b)
-    for i, sc in enumerate(data.get("savings_clauses", [])):
-        refs.citation(("savings_clauses", i, "source"), sc["source"])
+    for i, sc in _entries(data.get("savings_clauses")):
+        refs.citation(("savings_clauses", i, "source"), sc.get("source"))
         problems.extend(
             _section_confirmed(
-                doc, ("savings_clauses", i, "source"), sc["source"], sc.get("unconfirmed", [])
+                doc,
+                ("savings_clauses", i, "source"),
+                sc.get("source"),
+                _list(sc.get("unconfirmed")),
             )
         )
-        for j, reading in enumerate(sc.get("readings", [])):
+        for j, reading in _entries(sc.get("readings")):
             need_det(
                 ("savings_clauses", i, "readings", j, "derived_from"), reading.get("derived_from")
             )
@@ -626,22 +685,24 @@ def policy_problems(doc: Document) -> list[Problem]:
                     _too_precise(
                         doc,
                         ("savings_clauses", i, "readings", j, "date"),
-                        reading["date"],
-                        refs.instruments([reading["source"].get("instrument")]),
+                        reading.get("date"),
+                        refs.instruments([_mapping(reading["source"]).get("instrument")]),
                     )
                 )
-        states = sc.get("states", [])
-        problems.extend(_overlapping_states(doc, ("savings_clauses", i, "states"), states))
-        for j, st in enumerate(states):
+        dated = sc.get("states")
+        problems.extend(_overlapping_states(doc, ("savings_clauses", i, "states"), dated))
+        for j, st in _entries(dated):
             problems.extend(_window_order(doc, ("savings_clauses", i, "states", j), st))
-    for i, ident in enumerate(data.get("savings_clauses_reviewed", [])):
+    for i, ident in enumerate(_list(data.get("savings_clauses_reviewed"))):
         rw: PathKey = ("savings_clauses_reviewed", i)
         refs.need(rw, ident)
         refs.read_in_full(rw, ident, "an empty savings_clauses list needs documents read in full")
     seen_ids: dict[str, str] = {}
     for section in ("determinations", "savings_clauses", "agencies"):
-        for i, item in enumerate(data.get(section, [])):
-            ident = item["id"]
+        for i, item in _entries(data.get(section)):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
             if ident in seen_ids and seen_ids[ident] == section:
                 problems.append(
                     _problem(
@@ -652,12 +713,13 @@ def policy_problems(doc: Document) -> list[Problem]:
                     )
                 )
             seen_ids[ident] = section
-    for i, det in enumerate(data.get("determinations", [])):
-        for j, s in enumerate(det["sources"]):
+    for i, det in _entries(data.get("determinations")):
+        cited = _list(det.get("sources"))
+        for j, s in enumerate(cited):
             refs.need(("determinations", i, "sources", j), s)
         problems.extend(
             _too_precise(
-                doc, ("determinations", i, "date"), det["date"], refs.instruments(det["sources"])
+                doc, ("determinations", i, "date"), det.get("date"), refs.instruments(cited)
             )
         )
     problems.extend(refs.problems)
@@ -666,17 +728,20 @@ def policy_problems(doc: Document) -> list[Problem]:
 
 
 def rules_problems(doc: Document) -> list[Problem]:
-    """Checks on a schema-valid rule (authority) document."""
+    """Checks of meaning on a rule (authority) document, whether or not its schema check passed."""
     data: dict[str, Any] = doc.data
     problems = _file_problems(doc)
     problems.extend(_window_order(doc, (), data))
-    refs = _Refs(doc, data["sources"])
-    declared = set(data["questions"])
+    refs = _Refs(doc, data.get("sources"))
+    listed = _list(data.get("questions"))
+    declared = {q for q in listed if isinstance(q, str)}
+    # With no readable list of questions, no question can be called undeclared.
+    questions_known = isinstance(data.get("questions"), list) and len(declared) == len(listed)
     seen: set[str] = set()
     answered: set[tuple[str, str]] = set()
     scoped: set[tuple[str, str]] = set()
-    for q, entries in data.get("outside_scope", {}).items():
-        if q not in declared:
+    for q, entries in _mapping(data.get("outside_scope")).items():
+        if questions_known and q not in declared:
             problems.append(
                 _problem(
                     doc,
@@ -686,65 +751,68 @@ def rules_problems(doc: Document) -> list[Problem]:
                     key=True,
                 )
             )
-        for i, entry in enumerate(entries):
-            scoped.add((q, entry["provision"]))
-            for j, c in enumerate(entry["citations"]):
+        for i, entry in _entries(entries):
+            if isinstance(entry.get("provision"), str):
+                scoped.add((q, entry["provision"]))
+            for j, c in enumerate(_list(entry.get("citations"))):
                 sw: PathKey = ("outside_scope", q, i, "citations", j)
                 refs.citation(sw, c)
-                problems.extend(_section_confirmed(doc, sw, c, c.get("unconfirmed", [])))
-    for i, rule in enumerate(data["rules"]):
+                problems.extend(
+                    _section_confirmed(doc, sw, c, _list(_mapping(c).get("unconfirmed")))
+                )
+    for i, rule in _entries(data.get("rules")):
         w: PathKey = ("rules", i)
-        if rule["id"] in seen:
-            problems.append(
-                _problem(doc, (*w, "id"), f"duplicate rule id {rule['id']!r}", "duplicate-id")
-            )
-        seen.add(rule["id"])
-        if rule["question"] not in declared:
+        ident, question, provision = rule.get("id"), rule.get("question"), rule.get("provision")
+        if isinstance(ident, str):
+            if ident in seen:
+                problems.append(
+                    _problem(doc, (*w, "id"), f"duplicate rule id {ident!r}", "duplicate-id")
+                )
+            seen.add(ident)
+        if questions_known and isinstance(question, str) and question not in declared:
             problems.append(
                 _problem(
                     doc,
                     (*w, "question"),
-                    f"rule answers {rule['question']!r}, which questions does not list",
+                    f"rule answers {question!r}, which questions does not list",
                     "undeclared-question",
                 )
             )
-        pair = (rule["question"], rule["provision"])
-        if pair in answered:
-            problems.append(
-                _problem(
-                    doc,
-                    (*w, "provision"),
-                    f"a second rule on {pair[1]} for "
-                    f"{pair[0]}; one rule per question and provision",
-                    "duplicate-rule",
+        if isinstance(question, str) and isinstance(provision, str):
+            pair = (question, provision)
+            if pair in answered:
+                problems.append(
+                    _problem(
+                        doc,
+                        (*w, "provision"),
+                        f"a second rule on {provision} for "
+                        f"{question}; one rule per question and provision",
+                        "duplicate-rule",
+                    )
                 )
-            )
-        answered.add(pair)
-        if pair in scoped:
-            problems.append(
-                _problem(
-                    doc,
-                    (*w, "provision"),
-                    f"{rule['provision']} is both outside "
-                    f"the scope of {rule['question']} and the subject of a rule",
-                    "scope-and-rule",
+            answered.add(pair)
+            if pair in scoped:
+                problems.append(
+                    _problem(
+                        doc,
+                        (*w, "provision"),
+                        f"{provision} is both outside "
+                        f"the scope of {question} and the subject of a rule",
+                        "scope-and-rule",
+                    )
                 )
-            )
-        for j, c in enumerate(rule["citations"]):
+        for j, c in enumerate(_list(rule.get("citations"))):
             cw = (*w, "citations", j)
             refs.citation(cw, c)
-            problems.extend(
-                _section_confirmed(
-                    doc, cw, c, [*c.get("unconfirmed", []), *rule.get("unconfirmed", [])]
-                )
-            )
+            unconfirmed = [*_list(_mapping(c).get("unconfirmed")), *_list(rule.get("unconfirmed"))]
+            problems.extend(_section_confirmed(doc, cw, c, unconfirmed))
     # An effect is cited like a rule: an injunction nobody can trace to its order is no fact.
-    for i, effect in enumerate(data.get("effects", [])):
+    for i, effect in _entries(data.get("effects")):
         problems.extend(_window_order(doc, ("effects", i), effect))
-        for j, c in enumerate(effect["citations"]):
+        for j, c in enumerate(_list(effect.get("citations"))):
             ew: PathKey = ("effects", i, "citations", j)
             refs.citation(ew, c)
-            problems.extend(_section_confirmed(doc, ew, c, c.get("unconfirmed", [])))
+            problems.extend(_section_confirmed(doc, ew, c, _list(_mapping(c).get("unconfirmed"))))
     problems.extend(refs.problems)
     problems.sort(key=lambda p: (p.line, p.column))
     return problems

@@ -15,6 +15,7 @@ from ..catalog import (
     scope_text,
     window_text,
 )
+from ..citations import pinpoint_where
 from ..model import Authority, Citation, InForce, Source
 from .plain import outline, where, wrap
 from .text import one_line
@@ -136,15 +137,8 @@ def citation_blocks(catalog: Catalog, entry: Entry, width: int) -> list[str]:
 def pinpoint_text(sources: dict[str, Source], c: Citation) -> str:
     inst = sources.get(c.instrument)
     title = (inst.title if inst else None) or c.instrument
-    where_ = []
-    if c.section:
-        where_.append(f"section {c.section}")
-    if c.pinpoint:
-        where_.append(c.pinpoint)
-    if not where_:
-        where_.append("section unconfirmed" if "section" in c.unconfirmed else "no section given")
     flags = f" [unconfirmed: {', '.join(c.unconfirmed)}]" if c.unconfirmed else ""
-    return f"{title}, {', '.join(where_)}{flags}"
+    return f"{title}, {pinpoint_where(c)}{flags}"
 
 
 def evidence_text(sources: dict[str, Source], ident: str) -> str:
@@ -237,6 +231,11 @@ def render_authority(catalog: Catalog, a: Authority, width: int) -> str:
             out += ["", key.capitalize()]
             out.extend(wrap(raw[key], width, "  "))
     out += ["", "Rules and scope"]
+    if not entries_of(a):  # a ruling may act only through its effects on other authorities
+        none = "none of its own"
+        if a.effects:
+            none += "; it acts through the effects it declares on other authorities (below)"
+        out.extend(wrap(none, width, "  ", "    "))
     for e in entries_of(a):
         what = (
             f"{e.rule.question} {e.rule.provision} ({e.rule.kind})"

@@ -11,11 +11,13 @@ an unencoded provision as compliant. Waived conflicts carry an accepted external
 from __future__ import annotations
 
 import json
+import os
 import posixpath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..codes import describe
+from ..codes import DOCS, describe, severity
 from .common import (
     best_url,
     finding_text,
@@ -35,11 +37,16 @@ SRCROOT = "%SRCROOT%"
 
 
 def _artifact(path: str) -> dict[str, Any]:
-    """A URI reference for a path: relative to the source root, or a file URI when absolute."""
-    posix = path.replace("\\", "/")
-    if posixpath.isabs(posix):
-        return {"uri": "file://" + quote(posix)}
-    return {"uri": quote(posixpath.normpath(posix)), "uriBaseId": SRCROOT}
+    """A URI reference for a path: relative to the source root, or an absolute file URI.
+
+    A relative path that climbs above the working directory ("../x") is made absolute: as a
+    reference against %SRCROOT% it would point outside the root it is resolved against, which
+    SARIF 2.1.0 (section 3.4) leaves to no consumer to resolve.
+    """
+    posix = posixpath.normpath(path.replace("\\", "/"))
+    if os.path.isabs(path) or posixpath.isabs(posix) or posix == ".." or posix.startswith("../"):
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(posix), "uriBaseId": SRCROOT}
 
 
 def _physical(path: str, line: int, column: int) -> dict[str, Any]:
@@ -220,7 +227,13 @@ def _validation(report: dict[str, Any]) -> str:
                 {
                     "id": code,
                     "shortDescription": {"text": describe(code)},
-                    "defaultConfiguration": {"level": "error"},
+                    "help": {
+                        "text": f"{describe(code)} See {DOCS} (code {code}).",
+                        "markdown": f"{describe(code)} See [problem codes]({DOCS}) (`{code}`).",
+                    },
+                    # Relative to the repository: the tool has no home page of its own.
+                    "helpUri": DOCS,
+                    "defaultConfiguration": {"level": severity(code)},
                 }
             )
         results.append(

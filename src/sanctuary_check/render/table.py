@@ -580,7 +580,7 @@ def trailer(report: dict[str, Any], count: int) -> list[RenderableType]:
         out.append(Text(""))
         out.append(agreement)
     for w in report.get("warnings", []):
-        out.append(Text(f"warning: {problem_line(w)}", style="yellow"))
+        out.append(Text(problem_line(w), style="yellow"))  # the line names its severity
     return out
 
 

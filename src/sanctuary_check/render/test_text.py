@@ -92,12 +92,12 @@ def render_coverage(coverage: Coverage, width: int) -> list[str]:
     if idle:
         out.append("Rules no expectation exercises:")
         for i in idle:
-            out.extend(wrap(f"{i.ident} ({where(i.location)})", width, "  ", "    "))
+            out.extend(wrap(f"{i.label} ({where(i.location)})", width, "  ", "    "))
     partial = [i for i in items if i.missing]
     if partial:
         out.append("Condition branches no expectation exercises:")
         for i in partial:
-            out.extend(wrap(f"{i.ident} ({where(i.location)})", width, "  ", "    "))
+            out.extend(wrap(f"{i.label} ({where(i.location)})", width, "  ", "    "))
             for m in i.missing:
                 lead = "    " + "  " * m.depth
                 out.extend(
