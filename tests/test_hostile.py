@@ -106,6 +106,9 @@ def _generated(tmp: Path) -> dict[str, tuple[str, int]]:
     out["link-loop.yaml"] = ("file-unreadable", 1)
     os.mkfifo(tmp / "pipe.yaml")
     out["pipe.yaml"] = ("file-unreadable", 1)
+    # Python refuses int() of over 4,300 digits; the file is small.
+    (tmp / "long-number.yaml").write_text("id: long-number\nnotes: " + "9" * 5000 + "\n")
+    out["long-number.yaml"] = ("yaml-number-too-long", 2)
     return out
 
 
@@ -235,6 +238,25 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     assert err.strip().splitlines() == ["sanctuary-check: interrupted"]
 
 
+def test_ctrl_c_while_the_program_loads_gives_no_traceback() -> None:
+    # Before the first line of our code runs, Python may end on SIGINT by the signal (-2, no
+    # output); once it runs, the interrupted import must end in one line and 130, not a traceback.
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.3):
+        proc = subprocess.Popen(
+            [*_command(), "rules", "list"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert "Traceback" not in err, (delay, err)
+        assert proc.returncode in (0, 130, -signal.SIGINT), (delay, proc.returncode, err)
+        if proc.returncode == 130:
+            assert err.strip().splitlines() == ["sanctuary-check: interrupted"], err
+
+
 # --- properties ---------------------------------------------------------------------------------
 
 RULESET = load_ruleset([])
@@ -359,7 +381,16 @@ def _replace(value: Any, where: tuple[Any, ...], new: Any) -> Any:
 
 
 def test_load_text_never_raises_anything_else() -> None:
-    for text in ("\x00", "\ufeff", "a: \udcff", "%YAML 9.9\n---\na: 1\n", "!!binary x", "? \n"):
+    for text in (
+        "\x00",
+        "\ufeff",
+        "a: \udcff",
+        "%YAML 9.9\n---\na: 1\n",
+        "!!binary x",
+        "? \n",
+        "a: " + "9" * 5000,
+        "[" + "1" * 4301 + "]",
+    ):
         try:
             load_text(text, "x.yaml")
         except LoadError as err:

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+import yaml
 from junitparser import Failure, JUnitXml, Skipped
 from typer.testing import CliRunner
 
@@ -384,3 +385,21 @@ def test_sarif_paths_above_the_working_directory_are_file_uris(
         "uri": f"{FIXTURE}/policies/schema-enum.yaml",
         "uriBaseId": "%SRCROOT%",
     }
+
+
+def test_huge_values_are_shortened_in_messages_and_numbers_get_the_quote_hint(
+    tmp_path: Path,
+) -> None:
+    data = yaml.safe_load((ROOT / FIXTURE / "policies" / "good-town.yaml").read_text())
+    clause = next(iter(data["provisions"].values()))
+    clause["stance"] = "p" * 300_000
+    clause["source"]["section"] = 5
+    target = tmp_path / "policies"
+    target.mkdir()
+    (target / "good-town.yaml").write_text(yaml.safe_dump(data, sort_keys=False, width=10**7))
+    code, out, _ = invoke("validate", str(target))
+    assert code == 1
+    lines = out.splitlines()
+    assert all(len(line) < 600 for line in lines), max(map(len, lines))
+    assert any("(300,002 characters)" in line and "[schema-enum]" in line for line in lines)
+    assert any("got int 5; quote it if you meant text" in line for line in lines)

@@ -1,5 +1,5 @@
 """``python -m sanctuary_check``."""
 
-from .cli import run
+from .entry import run
 
 run()

@@ -21,6 +21,7 @@ CODES: dict[str, str] = {
     "yaml-tag": "YAML tags are not allowed.",
     "yaml-key": "A mapping key that is not plain text.",
     "yaml-too-deep": "Nesting deeper than the limit.",
+    "yaml-number-too-long": "A number too long for Python to read (over 4,300 digits).",
     "yaml-too-many-nodes": "More values in one file than the limit.",
     "not-a-mapping": "The file's top level is not a mapping.",
     "unknown-file-kind": (

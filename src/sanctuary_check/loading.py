@@ -270,7 +270,15 @@ class _Builder:
         kind = type(node)
         if kind is _ScalarNode:
             if not node.style and tag != _STR_TAG:
-                return _plain_scalar(node.value)
+                try:
+                    return _plain_scalar(node.value)
+                except ValueError:  # Python refuses to read an integer of over 4,300 digits
+                    raise self.fail(
+                        node,
+                        f"a number of {len(node.value)} digits: no field takes one this long "
+                        "(quote it if it is text)",
+                        "yaml-number-too-long",
+                    ) from None
             value: str = node.value
             return value
         if kind is _MappingNode:

@@ -79,6 +79,18 @@ def _problem(
     return Problem(doc.path, mark.line, mark.column, severity, message, code)
 
 
+def _shown(value: Any) -> str:
+    """A value as a message shows it: whole when short, else its start and its size."""
+    return _short_text(repr(value))
+
+
+def _short_text(text: str, limit: int = 120) -> str:
+    # A file can hold a value of megabytes; one message line should not.
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def suggest(word: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
@@ -169,34 +181,36 @@ def _describe_schema_error(error: ValidationError) -> tuple[str, str, bool, Path
         )
         shown = ", ".join(str(o) for o in options[:16]) + (", ..." if len(options) > 16 else "")
         hint = suggest(str(inst), [str(o) for o in options]) if isinstance(inst, str) else ""
-        return f"{name}: {inst!r} is not one of: {shown}{hint}", "schema-enum", False, where
+        return f"{name}: {_shown(inst)} is not one of: {shown}{hint}", "schema-enum", False, where
     if v == "type":
         expected = error.validator_value
         got = type(inst).__name__
         hint = ""
-        if expected == "boolean" and isinstance(inst, str) and inst in _YAML11_BOOLS:
-            hint = f"; write true or false ({inst!r} is text here, as in YAML 1.2)"
-        elif expected == "string" and isinstance(inst, bool):
+        wanted = set(expected) if isinstance(expected, list) else {expected}
+        if "boolean" in wanted and isinstance(inst, str) and inst in _YAML11_BOOLS:
+            hint = f"; write true or false ({_shown(inst)} is text here, as in YAML 1.2)"
+        elif "string" in wanted and isinstance(inst, bool):
             hint = "; quote it if you meant the word"
-        elif expected == "string" and isinstance(inst, int | float):
+        elif "string" in wanted and isinstance(inst, int | float):
             hint = "; quote it if you meant text"
-        return f"{name}: expected {expected}, got {got} {inst!r}{hint}", "schema-type", False, where
+        message = f"{name}: expected {expected}, got {got} {_shown(inst)}{hint}"
+        return message, "schema-type", False, where
     if v == "pattern":
         desc = schema.get("description", "")
         return (
-            f"{name}: {inst!r} is not in the expected form" + (f" ({desc})" if desc else ""),
+            f"{name}: {_shown(inst)} is not in the expected form" + (f" ({desc})" if desc else ""),
             "schema-pattern",
             False,
             where,
         )
     if v in ("anyOf", "oneOf"):
         desc = schema.get("description") or "no alternative matches"
-        return f"{name}: {inst!r} is not valid here: {desc}", "schema-shape", False, where
+        return f"{name}: {_shown(inst)} is not valid here: {desc}", "schema-shape", False, where
     if v in ("minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems"):
-        return f"{name}: {error.message}", "schema-size", False, where
+        return f"{name}: {_short_text(error.message)}", "schema-size", False, where
     if v == "additionalProperties":
-        return f"{name}: {error.message}", "schema-unknown-key", False, where
-    return f"{name}: {error.message}", "schema", False, where
+        return f"{name}: {_short_text(error.message)}", "schema-unknown-key", False, where
+    return f"{name}: {_short_text(error.message)}", "schema", False, where
 
 
 def _enum_values(schema: Any) -> list[str]:
