@@ -217,6 +217,19 @@ def test_link_loop_in_a_directory_walk_ends(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_a_rules_path_that_is_no_directory_gets_its_own_message(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    for name, message in (("pipe.yaml", "not a regular file"), ("loop.yaml", "link loop")):
+        proc = _run(
+            ["evaluate", str(GOOD), "--rules", str(tmp_path / name), "--as-of", "2020-01-01"],
+            tmp_path,
+        )
+        assert proc.returncode == 2, (name, proc.returncode)
+        assert f"{tmp_path / name}:1:1: error:" in proc.stderr + proc.stdout
+        assert message in proc.stderr + proc.stdout, name
+
+
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     text = GOOD.read_text()
     for i in range(4000):

@@ -131,7 +131,9 @@ class RuleSet:
 
 
 def rule_files(root: Path) -> list[Path]:
-    if root.is_file():
+    # Anything but a directory is read as a file, so that a pipe, a device or a link loop gets
+    # its own located message from the loader instead of standing for an empty directory.
+    if not root.is_dir():
         return [root]
     return sorted(p for p in root.rglob("*.yaml") if REGISTRY_DIR not in p.relative_to(root).parts)
 
@@ -312,7 +314,7 @@ def load_ruleset(extra: list[Path], *, builtin: bool = True) -> RuleSet:
     roots.extend((p, None) for p in extra)
     seen: dict[str, str] = {}
     for root, logical in roots:
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             rs.problems.append(
                 Problem(str(root), 1, 1, "error", "no such file or directory", "file-unreadable")
             )
