@@ -341,3 +341,21 @@ def test_docs_policy_example_is_a_valid_policy(tmp_path: Path) -> None:
     code, out, err = invoke("evaluate", str(path), "--as-of", "2020-01-01", "--format", "json")
     assert code in (0, 1), err
     assert json.loads(out)["policies"][0]["jurisdiction"]["id"] == "example-city"
+
+
+def test_an_authority_missing_because_its_file_is_broken_says_so(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (FIXTURES / "rules" / "tst-2000-table.yaml").read_text()
+    (rules / "tst-2000-table.yaml").write_text(text.replace("citations:", "citation_list:", 1))
+    code, out, err = invoke(
+        "evaluate",
+        str(FIXTURES / "policies" / "base-city.yaml"),
+        "--rules",
+        str(rules),
+        "--authority",
+        "tst-2000-table",
+    )
+    assert code == 2
+    assert "unknown authority 'tst-2000-table' (a rule file has errors: " in out + err
+    assert f"{rules / 'tst-2000-table.yaml'}:" in out + err

@@ -415,3 +415,15 @@ def test_diff_backwards_lists_the_same_changes_reversed(i: int, a: dt.date, b: d
     fwd = {key(c): (c["before"], c["after"]) for c in forward.changes + forward.finding_changes}
     bwd = {key(c): (c["after"], c["before"]) for c in backward.changes + backward.finding_changes}
     assert fwd == bwd
+
+
+def test_a_broken_or_deeply_nested_report_is_one_located_usage_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"a": }')
+    for path, where in ((deep, ":1:1: "), (bad, ":1:7: ")):
+        result = CliRunner().invoke(app, ["diff", "--reports", str(path), str(path)])
+        assert result.exit_code == 2, result.output
+        assert f"{path}{where}not a JSON report" in result.output
+        assert "internal error" not in result.output

@@ -592,8 +592,12 @@ def _read_report(path: str) -> dict[str, Any]:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not a JSON report: {exc.msg}") from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: not a JSON report: {exc}") from None
+        raise UsageError(f"{path}:1:1: not a JSON report: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{path}:1:1: not a JSON report: nested too deep to read") from None
     if not isinstance(data, dict) or data.get("report_version") != 1:
         raise UsageError(f"{path}: not a sanctuary-check JSON report (report_version 1)")
     return data

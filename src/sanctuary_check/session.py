@@ -82,7 +82,12 @@ def open_session(
         known = {a.id for a in authorities}
         missing = [a for a in authority if a not in known]
         if missing:
-            raise UsageError(f"unknown authority {missing[0]!r}; known: {', '.join(sorted(known))}")
+            # A rule file with errors loads no authority: its first error is the likelier cause.
+            broken = [p for p in ruleset.problems if p.severity == "error"]
+            why = f" (a rule file has errors: {broken[0]})" if broken else ""
+            raise UsageError(
+                f"unknown authority {missing[0]!r}{why}; known: {', '.join(sorted(known))}"
+            )
         wanted = set(authority)
         authorities = [a for a in authorities if a.id in wanted]
     return Session(day, ruleset, authorities, authority_states(authorities, day), reg, questions)

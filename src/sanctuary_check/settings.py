@@ -96,6 +96,9 @@ def _toml_document(path: Path, shown: str) -> Document:
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         problem = Problem(shown, 1, 1, "error", f"not TOML: {exc}", "settings")
         raise SettingsError([problem]) from None
+    except RecursionError:
+        problem = Problem(shown, 1, 1, "error", "not TOML: nested too deep to read", "settings")
+        raise SettingsError([problem]) from None
     table = data.get("tool", {}).get("sanctuary-check", {})
     found = _TABLE.search(text)
     line = text.count("\n", 0, found.start()) + 1 if found else 1
