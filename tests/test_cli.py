@@ -255,11 +255,15 @@ def test_file_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
         (FIXTURES / "policies" / "two-clauses.yaml")
         .read_text()
         .replace("id: two-clauses", "id: evil-town")
-        .replace("name: Town of Two Clauses", 'name: "[bold red]Evil\\e[31m Town\\u0007"')
+        .replace(
+            "name: Town of Two Clauses",
+            'name: "[bold red]Evil\\e[31m Town\\u0007 \\u202egnp.exe\\u2066x\\u200b"',
+        )
     )
     _, out, _ = invoke("evaluate", str(policy), "--rules", RULES, "--as-of", "2020-01-01")
     assert "\x1b" not in out and "\x07" not in out
-    assert "[bold red]Evil\\x1b[31m Town\\x07" in out
+    assert not {"\u202e", "\u2066", "\u200b"} & set(out)
+    assert "[bold red]Evil\\x1b[31m Town\\x07 \\u202egnp.exe\\u2066x\\u200b" in out
 
 
 def test_main_turns_usage_errors_into_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,12 +6,17 @@ import html
 import re
 
 # C0 controls except tab and newline, DEL, and C1 controls: any of them can move the cursor,
-# recolour the terminal or hide text when printed raw.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# recolour the terminal or hide text when printed raw. Likewise the bidirectional controls (which
+# reorder what is shown, as in "Trojan Source"), zero-width spaces, word joiners and stray byte
+# order marks, which hide or disguise text. (Joiners that some scripts need are left alone.)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
-    return f"\\x{ord(match.group()):02x}"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def safe(value: object) -> str:
