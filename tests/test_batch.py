@@ -50,7 +50,7 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("fmt", ["json", "table", "markdown"])
+@pytest.mark.parametrize("fmt", ["json", "table", "markdown", "github"])
 def test_evaluate_jobs_2_writes_what_jobs_1_writes(many: Path, fmt: str) -> None:
     one = _run("evaluate", str(many), "--as-of", "2017-12-31", "--format", fmt, "--jobs", "1")
     two = _run("evaluate", str(many), "--as-of", "2017-12-31", "--format", fmt, "--jobs", "2")
@@ -75,6 +75,23 @@ def test_streamed_json_equals_the_report_built_whole(many: Path, tmp_path: Path)
     code, out, _ = _run("evaluate", str(many), "--as-of", "2017-12-31", "--format", "json")
     assert code == 2
     assert json.loads(out) == json.loads(json.dumps(whole))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "github"])
+def test_streamed_formats_equal_the_whole_report_rendered(
+    many: Path, tmp_path: Path, fmt: str
+) -> None:
+    """Markdown and GitHub commands are written policy by policy, as the same text."""
+    from sanctuary_check.render import RENDERERS, Style
+    from sanctuary_check.session import evaluate_inputs, open_session, report_of
+
+    session = open_session("2017-12-31")
+    whole = report_of(session, evaluate_inputs(session, [str(many)], lambda p: None))
+    assert any(p["warnings"] for p in whole["policies"]) or whole["errors"]
+    target = tmp_path / f"out.{fmt}"
+    code, _, _ = _run("evaluate", str(many), "--as-of", "2017-12-31", "--format", f"{fmt}={target}")
+    assert code == 2
+    assert target.read_text() == RENDERERS[fmt](json.loads(json.dumps(whole)), Style())
 
 
 def test_evaluate_writes_files_whole_with_jobs(many: Path, tmp_path: Path) -> None:

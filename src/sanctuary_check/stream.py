@@ -5,8 +5,9 @@ checked, evaluated, marked by the waivers, turned into its part of the report an
 then dropped. Only what the end of the report needs is kept: counts, waiver matches, problems.
 With ``--jobs N`` the same work happens in N worker processes, which send back each policy's
 finished text; the parent writes the pieces in the order of the inputs, so the output is the
-same byte for byte. JSON and the table stream; the other formats are built from the collected
-policy data once the run ends.
+same byte for byte. JSON, the table, Markdown and GitHub commands stream; SARIF and JUnit (whose
+documents open with counts of everything in them) are built from the collected policy data once
+the run ends.
 """
 
 from __future__ import annotations
@@ -26,13 +27,15 @@ from .inputs import expand, load_policy_document
 from .model import InForce, Waiver
 from .outputs import FILE_STYLE, Output, deliver, temporary_beside, terminal_style
 from .render import RENDERERS, Style
+from .render import github as github_format
 from .render import json as json_format
+from .render import markdown as markdown_format
 from .report import Tally, head, policy_dict, tail
 from .session import Session, UsageError
 from .validation import Problem
 from .waivers import load_waivers, mark_waived, outcome_dict, waiver_outcomes
 
-STREAMING = frozenset({"json", "table"})
+STREAMING = frozenset({"json", "table", "markdown", "github"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,8 @@ class Outcome:
     tally: Tally | None = None
     matched: list[int] = field(default_factory=list)
     reaches: bool = False
+    #: The problems found in the policy file that did not stop it (the report's "warnings").
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def done(self) -> bool:
@@ -79,6 +84,10 @@ def _setup(session: Session, plan: Plan) -> None:
 def _policy_text(name: str, style: Style, policy: dict[str, Any], plan: Plan) -> str:
     if name == "json":
         return json_format.policy_text(policy)
+    if name == "markdown":
+        return markdown_format.policy_text(policy, plan.head["as_of"])
+    if name == "github":
+        return github_format.policy_text(policy)
     from .render import table as table_format  # Rich loads only when a table is written
 
     return table_format.printed(table_format.policy_block(policy, plan.head, style), style)
@@ -114,6 +123,7 @@ def evaluate_one(item: tuple[Path, str]) -> Outcome:
         tally,
         matched,
         reaches(result, plan.fail_on, plan.fail_scope),
+        data["warnings"],
     )
 
 
@@ -235,10 +245,13 @@ def _write(
     for i, sink in sinks:
         if plan.renders[i][0] == "json":
             sink.write(json_format.head_text(plan.head))
+        elif plan.renders[i][0] == "markdown":
+            sink.write(markdown_format.head_text(plan.head["as_of"]))
     tally = Tally()
     matched = [0] * len(plan.waivers)
     ids: set[str] = set()  # of the policies evaluated
     collected: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []  # found in the policy files: the end of some formats
     count = 0
     failed = False
     for out in evaluated(evaluate_one, files, jobs, _setup, (session, plan), on_problem, errors):
@@ -246,7 +259,7 @@ def _write(
             name, style = plan.renders[i]
             if name == "json":
                 sink.write(json_format.separator(count == 0))
-            elif count:
+            elif name == "table" and count:
                 sink.write(_table_piece("separator", style))
             sink.write(out.texts[i])
         count += 1
@@ -257,6 +270,7 @@ def _write(
         matched = [a + b for a, b in zip(matched, out.matched, strict=True)]
         if out.policy is not None:
             collected.append(out.policy)
+        warnings.extend(out.warnings)
     errors.extend(waiver_errors)  # after the files', as when waivers were applied last
     in_run: dict[str, frozenset[str] | None] = {
         st.authority.id: session.questions for st in session.states if st.state is not InForce.NO
@@ -271,6 +285,10 @@ def _write(
         name, style = plan.renders[i]
         if name == "json":
             sink.write(json_format.tail_text(end, count))
+        elif name == "markdown":
+            sink.write(markdown_format.tail_text(end, count, warnings))
+        elif name == "github":
+            sink.write(github_format.tail_text(end, plan.head["as_of"], warnings))
         else:
             sink.write(_table_piece("trailer", style, end, count))
         sink.finish()

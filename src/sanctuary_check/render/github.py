@@ -14,10 +14,8 @@ from typing import Any
 from .common import (
     finding_text,
     finding_title,
-    findings,
     is_validation,
     rule_id,
-    run_warnings,
     waiver_text,
     where,
 )
@@ -50,10 +48,14 @@ def _problem(p: dict[str, Any], kind: str | None = None) -> str:
     )
 
 
-def _evaluation(report: dict[str, Any]) -> list[str]:
-    lines = [_problem(p, "error") for p in report.get("errors", [])]
-    lines += [_problem(p, "warning") for p in run_warnings(report)]
-    for policy, f in findings(report):
+# An evaluate run's commands in two parts, each policy's findings and then what concerns the run
+# (inputs not evaluated, warnings, the summary), so that a run over many files can write each
+# policy's part as it goes (stream.py) and drop it: the whole is the same text.
+
+
+def policy_text(policy: dict[str, Any]) -> str:
+    lines = []
+    for f in policy["findings"]:
         if f["verdict"] not in ("conflict", "unknown"):
             continue
         path, line, column = where(f, policy)
@@ -63,15 +65,29 @@ def _evaluation(report: dict[str, Any]) -> list[str]:
         if waived:
             message += f" [{waiver_text(waived)}]"
         title = f"{finding_title(f)} ({rule_id(f)})"
-        lines.append(command(kind, message, path, line, column, title))
-    s = report["summary"]
+        lines.append(command(kind, message, path, line, column, title) + "\n")
+    return "".join(lines)
+
+
+def tail_text(end: dict[str, Any], as_of: str, policy_warnings: list[dict[str, Any]]) -> str:
+    """``end``: the report's keys after ``policies``; the warnings found in the policy files."""
+    lines = [_problem(p, "error") for p in end.get("errors", [])]
+    lines += [_problem(p, "warning") for p in [*policy_warnings, *end.get("warnings", [])]]
+    s = end["summary"]
     law = s["law"]
     lines.append(
-        f"sanctuary-check: {s['policies']} policies as of {report['as_of']}; law lens: "
+        f"sanctuary-check: {s['policies']} policies as of {as_of}; law lens: "
         f"{law['conflict']} conflict, {law['unknown']} unknown, {law['compliant']} compliant; "
         f"{s.get('waived', 0)} findings waived; {s.get('errors', 0)} inputs not evaluated"
     )
-    return lines
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _evaluation(report: dict[str, Any]) -> str:
+    policies = report["policies"]
+    return "".join(policy_text(p) for p in policies) + tail_text(
+        report, report["as_of"], [w for p in policies for w in p.get("warnings", [])]
+    )
 
 
 def _validation(report: dict[str, Any]) -> list[str]:
@@ -86,5 +102,6 @@ def _validation(report: dict[str, Any]) -> list[str]:
 
 def render(report: dict[str, Any], style: Style) -> str:
     del style
-    lines = _validation(report) if is_validation(report) else _evaluation(report)
-    return "\n".join(lines) + "\n"
+    if is_validation(report):
+        return "\n".join(_validation(report)) + "\n"
+    return _evaluation(report)

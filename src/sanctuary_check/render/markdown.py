@@ -15,7 +15,6 @@ from .common import (
     is_validation,
     projection_label,
     rule_id,
-    run_warnings,
     waiver_text,
     where,
 )
@@ -97,24 +96,49 @@ def _problems(problems: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _evaluation(report: dict[str, Any]) -> list[str]:
-    out = [f"# sanctuary-check as of {md(report['as_of'])}", ""]
-    for policy in report["policies"]:
-        out += [*_policy(policy, report), ""]
-    if not report["policies"]:
+# An evaluate report in three parts, so that a run over many files can write each policy's part
+# as it goes (stream.py) and drop it: the whole report is the same text.
+
+
+def head_text(as_of: str) -> str:
+    return _lines([f"# sanctuary-check as of {md(as_of)}", ""])
+
+
+def policy_text(policy: dict[str, Any], as_of: str) -> str:
+    return _lines([*_policy(policy, {"as_of": as_of}), ""])
+
+
+def tail_text(end: dict[str, Any], count: int, policy_warnings: list[dict[str, Any]]) -> str:
+    """``end``: the report's keys after ``policies``; the warnings found in the policy files."""
+    out = []
+    if not count:
         out += ["No policy could be evaluated.", ""]
-    if report.get("errors"):
-        out += ["## Inputs that could not be evaluated", "", *_problems(report["errors"]), ""]
-    if run_warnings(report):
-        out += ["## Warnings", "", *_problems(run_warnings(report)), ""]
-    law = report["summary"]["law"]
+    if end.get("errors"):
+        out += ["## Inputs that could not be evaluated", "", *_problems(end["errors"]), ""]
+    warnings = [*policy_warnings, *end.get("warnings", [])]
+    if warnings:
+        out += ["## Warnings", "", *_problems(warnings), ""]
+    law = end["summary"]["law"]
     out.append(
-        f"Summary: {report['summary']['policies']} policies; law lens: {law['conflict']} "
+        f"Summary: {end['summary']['policies']} policies; law lens: {law['conflict']} "
         f"conflict, {law['unknown']} unknown, {law['compliant']} compliant, "
         f"{law['not_applicable']} not applicable. Findings marked projection are the tool's "
         "application of an authority's reading, not the authority's own determination."
     )
-    return out
+    return _lines(out)
+
+
+def _lines(lines: list[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _evaluation(report: dict[str, Any]) -> str:
+    policies = report["policies"]
+    return (
+        head_text(report["as_of"])
+        + "".join(policy_text(p, report["as_of"]) for p in policies)
+        + tail_text(report, len(policies), [w for p in policies for w in p.get("warnings", [])])
+    )
 
 
 def _validation(report: dict[str, Any]) -> list[str]:
@@ -131,5 +155,4 @@ def _validation(report: dict[str, Any]) -> list[str]:
 
 def render(report: dict[str, Any], style: Style) -> str:
     del style
-    lines = _validation(report) if is_validation(report) else _evaluation(report)
-    return "\n".join(lines) + "\n"
+    return _lines(_validation(report)) if is_validation(report) else _evaluation(report)
