@@ -42,8 +42,11 @@ def default_jobs() -> int:
 
 def _start(limits: Limits, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
     # Ctrl-C goes to the whole process group: only the parent answers it (exit 130, one line);
-    # the workers are ended by the pool, with no traceback of their own.
+    # the workers are ended by the pool, with no traceback of their own. The pool ends them
+    # with SIGTERM, so they must not inherit the parent's handler that turns it into an
+    # exception (cli.main): a worker just ends, and writes no file of its own to clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     set_limits(limits)
     if setup is not None:
         setup(*args)

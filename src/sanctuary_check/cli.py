@@ -16,7 +16,16 @@ import typer
 from . import __version__
 from .batch import default_jobs
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
-from .outputs import deliver, emit, parse_formats, terminal_style, write_atomically, write_new
+from .outputs import (
+    Terminated,
+    deliver,
+    emit,
+    parse_formats,
+    sigterm_raises,
+    terminal_style,
+    write_atomically,
+    write_new,
+)
 from .render import DIFF_RENDERERS, MATRIX_RENDERERS
 from .schemas import NAMES, SchemaName, bundled
 from .session import (
@@ -38,6 +47,7 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 app = typer.Typer(
     name="sanctuary-check",
@@ -1037,7 +1047,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and turns every way out into an exit status, never a traceback."""
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="sanctuary-check", standalone_mode=False)
+        with sigterm_raises():
+            code = command.main(args=argv, prog_name="sanctuary-check", standalone_mode=False)
+    except Terminated:
+        # Like Ctrl-C: the temporary files are gone by now, one line says why the run stopped.
+        sys.stderr.write("sanctuary-check: terminated\n")
+        return EXIT_TERMINATED
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("sanctuary-check: interrupted\n")
         return EXIT_INTERRUPTED

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,35 @@ from .render import RENDERERS, Renderer, Style
 from .session import UsageError
 
 Output = tuple[str, str | None]  # (format name, file or None for standard output)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, like KeyboardInterrupt for SIGINT.
+
+    A BaseException, so that nothing that handles errors handles it, while every ``finally`` and
+    ``except BaseException`` on the way out still runs: the temporary files beside the outputs
+    are removed, as they are on Ctrl-C. Python's default for SIGTERM ends the process at once and
+    leaves them behind.
+    """
+
+
+def _terminated(signum: int, frame: object) -> None:
+    del signum, frame
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` (in the main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: leave SIGTERM as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def default_format() -> str:
@@ -64,7 +94,11 @@ def _columns_env() -> int:
 
 
 def temporary_beside(path: Path, text: str) -> str:
-    """The text in a temporary file beside ``path`` (same file system, so it can be renamed)."""
+    """The text in a temporary file beside ``path`` (same file system, so it can be renamed).
+
+    Removed again if anything goes wrong meanwhile, an interruption included (SIGINT, and
+    SIGTERM, which the command line turns into an exception for this reason).
+    """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
