@@ -459,6 +459,8 @@ def matrix(
             fail_on=on,
             fail_scope=scope,
             jobs=_jobs(jobs),
+            # Only JSON and HTML show findings; without them each cell is a few words.
+            findings=any(name in ("json", "html") for name, _ in outputs),
         )
         emit(outputs, built.data, MATRIX_RENDERERS)
     except UsageError as exc:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .render import RENDERERS, Renderer, Style
+from .render import RENDERERS, PieceRenderer, Style
 from .session import UsageError
 
 Output = tuple[str, str | None]  # (format name, file or None for standard output)
@@ -93,7 +93,10 @@ def _columns_env() -> int:
         return 80
 
 
-def temporary_beside(path: Path, text: str) -> str:
+Text = str | Iterable[str]  # a whole text, or its pieces in order
+
+
+def temporary_beside(path: Path, text: Text) -> str:
     """The text in a temporary file beside ``path`` (same file system, so it can be renamed).
 
     Removed again if anything goes wrong meanwhile, an interruption included (SIGINT, and
@@ -105,12 +108,20 @@ def temporary_beside(path: Path, text: str) -> str:
         # mkstemp makes the file private; a report or schema gets the mode a new file would.
         os.fchmod(fd, _new_file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            _write(fh, text)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     return tmp
+
+
+def _write(stream: Any, text: Text) -> None:
+    if isinstance(text, str):
+        stream.write(text)
+        return
+    for piece in text:
+        stream.write(piece)
 
 
 def _new_file_mode(path: Path) -> int:
@@ -122,7 +133,7 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(target: str, text: str) -> None:
+def write_atomically(target: str, text: Text) -> None:
     """Write the whole file or nothing: a temporary file in the same directory, renamed."""
     path = Path(target)
     tmp = temporary_beside(path, text)
@@ -158,17 +169,19 @@ FILE_STYLE = Style(width=100, color=False, unicode=True)
 
 
 def emit(
-    outputs: list[Output], report: dict[str, Any], renderers: Mapping[str, Renderer] = RENDERERS
+    outputs: list[Output],
+    report: dict[str, Any],
+    renderers: Mapping[str, PieceRenderer] = RENDERERS,
 ) -> None:
     """Render the report in every chosen format, to standard output or to its file."""
     deliver(outputs, lambda name, style: renderers[name](report, style))
 
 
-def deliver(outputs: list[Output], produce: Callable[[str, Style], str]) -> None:
+def deliver(outputs: list[Output], produce: Callable[[str, Style], Text]) -> None:
     """Write each format's text to standard output or, whole or not at all, to its file."""
     for name, target in outputs:
         if target is None:
-            sys.stdout.write(produce(name, terminal_style()))
+            _write(sys.stdout, produce(name, terminal_style()))
             sys.stdout.flush()
             continue
         try:
