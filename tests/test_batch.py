@@ -198,7 +198,16 @@ def test_sigterm_stops_a_matrix_in_workers_with_one_line(lots: Path, tmp_path: P
     proc = _started(
         ["matrix", str(lots), "--years", "2016..2021", "--format", f"html={out}", "-j", "2"]
     )
-    time.sleep(1.0)
+    # Wait for the workers (the parent has children then, and has long set up its handler).
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if not children.parent.exists():
+        proc.kill()
+        proc.wait()
+        pytest.skip("needs Linux's /proc to see the workers start")
+    for _ in range(6000):
+        if proc.poll() is not None or len(children.read_text().split()) >= 2:
+            break
+        time.sleep(0.02)
     if proc.poll() is not None:
         pytest.skip("the run finished before it could be stopped")
     proc.send_signal(signal.SIGTERM)

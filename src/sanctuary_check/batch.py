@@ -47,6 +47,8 @@ def _start(limits: Limits, setup: Callable[..., None] | None, args: tuple[Any, .
     # exception (cli.main): a worker just ends, and writes no file of its own to clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held while the pool started (ordered)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     set_limits(limits)
     if setup is not None:
         setup(*args)
@@ -77,8 +79,28 @@ def ordered(
         workers = min(jobs, len(items) // MIN_PER_JOB)
         # Chunks small enough to keep both workers busy to the end, large enough to cost little.
         chunk = max(1, min(64, len(items) // (workers * 16)))
-        with context.Pool(workers, _start, (current_limits(), setup, args)) as pool:
-            yield from pool.imap(func, items, chunksize=chunk)
+        # SIGTERM is held while the workers are forked: until a worker has run _start it still
+        # has the parent's handler, and would answer the pool's SIGTERM with a traceback. The
+        # parent gets a SIGTERM that came meanwhile once the pool is there to be ended.
+        held = _hold_sigterm()
+        try:
+            with context.Pool(workers, _start, (current_limits(), setup, args)) as pool:
+                _release(held)
+                held = None
+                yield from pool.imap(func, items, chunksize=chunk)
+        finally:
+            _release(held)
+
+
+def _hold_sigterm() -> set[int | signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+
+def _release(held: set[int | signal.Signals] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextlib.contextmanager

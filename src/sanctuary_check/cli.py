@@ -21,6 +21,7 @@ from .outputs import (
     deliver,
     emit,
     parse_formats,
+    remove_temporaries,
     sigterm_raises,
     terminal_style,
     write_atomically,
@@ -1052,10 +1053,12 @@ def main(argv: list[str] | None = None) -> int:
         with sigterm_raises():
             code = command.main(args=argv, prog_name="sanctuary-check", standalone_mode=False)
     except Terminated:
-        # Like Ctrl-C: the temporary files are gone by now, one line says why the run stopped.
+        # Like Ctrl-C: no temporary file left behind, one line says why the run stopped.
+        remove_temporaries()
         sys.stderr.write("sanctuary-check: terminated\n")
         return EXIT_TERMINATED
     except (typer.Abort, KeyboardInterrupt):
+        remove_temporaries()
         sys.stderr.write("sanctuary-check: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:

@@ -95,6 +95,20 @@ def _columns_env() -> int:
 
 Text = str | Iterable[str]  # a whole text, or its pieces in order
 
+#: The temporary files made here and not known to be gone. An interruption can come between the
+#: making of one and the ``try`` that would remove it (a caller's, in ``stream.py``); the command
+#: line removes whatever is left (:func:`remove_temporaries`). A file renamed into place is no
+#: longer there under this name, so removing it again is harmless.
+_LIVE: set[str] = set()
+
+
+def remove_temporaries() -> None:
+    """Remove every temporary file still beside its target (after an interruption)."""
+    for tmp in list(_LIVE):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        _LIVE.discard(tmp)
+
 
 def temporary_beside(path: Path, text: Text) -> str:
     """The text in a temporary file beside ``path`` (same file system, so it can be renamed).
@@ -104,6 +118,7 @@ def temporary_beside(path: Path, text: Text) -> str:
     """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    _LIVE.add(tmp)
     try:
         # mkstemp makes the file private; a report or schema gets the mode a new file would.
         os.fchmod(fd, _new_file_mode(path))
@@ -112,6 +127,7 @@ def temporary_beside(path: Path, text: Text) -> str:
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        _LIVE.discard(tmp)
         raise
     return tmp
 
@@ -143,6 +159,8 @@ def write_atomically(target: str, text: Text) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        _LIVE.discard(tmp)
 
 
 def write_new(target: str, text: str) -> None:
@@ -163,6 +181,7 @@ def write_new(target: str, text: str) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        _LIVE.discard(tmp)
 
 
 FILE_STYLE = Style(width=100, color=False, unicode=True)
