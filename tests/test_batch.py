@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -160,3 +165,70 @@ def test_one_format_to_several_places(tmp_path: Path) -> None:
     assert json.loads(a.read_text())["policies"][0]["jurisdiction"]["id"] == "philadelphia"
     assert "City of Philadelphia" in c.read_text() and "City of Philadelphia" in out
     assert max(map(len, out.splitlines())) <= 80 < max(map(len, c.read_text().splitlines()))
+
+
+# --- SIGTERM, as a service manager or `timeout` sends it -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("lots") / "policies"
+    _generator().generate(root, 300)
+    return root
+
+
+def _started(args: list[str]) -> subprocess.Popen[str]:
+    found = shutil.which("sanctuary-check", path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("the console script is not installed next to this Python")
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.Popen(
+        [found, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_leaves_no_temporary_file_and_exits_143(
+    lots: Path, tmp_path: Path, jobs: str
+) -> None:
+    out = tmp_path / "new.json"
+    proc = _started(
+        ["evaluate", str(lots), "--as-of", "2017-12-31", "--format", f"json={out}", "-j", jobs]
+    )
+    # Wait for the streamed report's temporary file to appear (the run is then writing it).
+    for _ in range(6000):
+        if list(tmp_path.glob(".new.json.*.tmp")) or proc.poll() is not None:
+            break
+        time.sleep(0.02)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be stopped")
+    assert list(tmp_path.glob(".new.json.*.tmp"))
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    assert err.strip().splitlines() == ["sanctuary-check: terminated"]  # workers say nothing
+    assert list(tmp_path.iterdir()) == []  # neither the report nor its temporary file
+
+
+def test_sigterm_stops_a_matrix_in_workers_with_one_line(lots: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m.html"
+    proc = _started(
+        ["matrix", str(lots), "--years", "2016..2021", "--format", f"html={out}", "-j", "2"]
+    )
+    # Wait for the workers (the parent has children then, and has long set up its handler).
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if not children.parent.exists():
+        proc.kill()
+        proc.wait()
+        pytest.skip("needs Linux's /proc to see the workers start")
+    for _ in range(6000):
+        if proc.poll() is not None or len(children.read_text().split()) >= 2:
+            break
+        time.sleep(0.02)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before it could be stopped")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    assert err.strip().splitlines() == ["sanctuary-check: terminated"]
+    assert list(tmp_path.iterdir()) == []

@@ -94,9 +94,17 @@ def test_recorded_determinations_stand_apart_from_projections(matrix: dict[str, 
     assert matrix["summary"]["recorded"]["cells"] >= 7
 
 
-def test_the_cell_is_the_by_authority_verdict(matrix: dict[str, Any]) -> None:
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    """The evaluate report on the same policies and day, to compare the matrix with."""
     out = runner.invoke(app, ["evaluate", POLICIES, "--as-of", "2017-12-31", "--format", "json"])
-    report = json.loads(out.stdout)
+    data: dict[str, Any] = json.loads(out.stdout)
+    return data
+
+
+def test_the_cell_is_the_by_authority_verdict(
+    matrix: dict[str, Any], report: dict[str, Any]
+) -> None:
     for p in report["policies"]:
         for authority, verdict in p["by_authority"].items():
             assert _cell(matrix, p["jurisdiction"]["id"], authority)["verdict"] == verdict
@@ -141,14 +149,78 @@ def test_table_fits_80_columns_with_a_legend_and_no_colour_codes(args: tuple[str
     assert "conflict" in out and "not in force" in out
 
 
-def test_sort_and_filter(matrix: dict[str, Any]) -> None:
+def _lens_conflicts(policy: dict[str, Any], lens: str) -> int:
+    """From the evaluate report: provisions whose controlling verdict under ``lens`` is an
+    enforceable conflict, whichever question and authority."""
+    return sum(
+        1
+        for per_question in policy["provisions"].values()
+        if any(
+            (e := entries[lens]) is not None and e["verdict"] == "conflict" and e["enforceable"]
+            for entries in per_question.values()
+        )
+    )
+
+
+def test_sort_conflicts_counts_provisions_under_each_lens_never_authorities(
+    report: dict[str, Any],
+) -> None:
     _, out, _ = _run(POLICIES, "--as-of", "2017-12-31", "--format", "json", "--sort", "conflicts")
     rows = json.loads(out)["rows"]
-    assert [r["conflicts"] for r in rows] == sorted((r["conflicts"] for r in rows), reverse=True)
+    by_id = {p["jurisdiction"]["id"]: p for p in report["policies"]}
+    for r in rows:
+        policy = by_id[r["id"]]
+        for lens in ("law", "enforcement"):
+            assert r["provisions_in_conflict"][lens] == [_lens_conflicts(policy, lens)], r["id"]
+    keys = [
+        (-r["provisions_in_conflict"]["law"][0], -r["provisions_in_conflict"]["enforcement"][0])
+        for r in rows
+    ]
+    assert keys == sorted(keys)
+    assert keys[0][0] < 0  # some jurisdiction has a provision in conflict under the law lens
+    # Not the old tally of conflict cells, which counted 1373 and 1644 apart and an agency
+    # letter like a statute: the two orders differ on the corpus.
+    assert [r["id"] for r in rows] != [
+        r["id"] for r in sorted(rows, key=lambda r: (-r["conflicts"], r["id"]))
+    ]
+
+
+def test_years_sort_by_the_last_year_first(tmp_path: Path) -> None:
+    _, out, _ = _run(POLICIES, "--years", "2016..2019", "--format", "json", "--sort", "conflicts")
+    rows = json.loads(out)["rows"]
+    assert all(len(r["provisions_in_conflict"]["law"]) == 4 for r in rows)
+    keys = [[-n for n in reversed(r["provisions_in_conflict"]["law"])] for r in rows]
+    assert keys == sorted(keys)
+
+
+def test_filter_by_verdict() -> None:
     _, out, _ = _run(POLICIES, "--as-of", "2017-12-31", "--format", "json", "--only", "compliant")
     kept = json.loads(out)["rows"]
     assert kept and len(kept) < 10
     assert all(any(c["verdict"] == "compliant" for c in r["cells"]) for r in kept)
+
+
+def test_each_cell_says_whether_its_authority_binds_the_jurisdiction(
+    matrix: dict[str, Any], report: dict[str, Any]
+) -> None:
+    lens = {a["id"]: a["lens"] for a in report["authorities"]}
+    for p in report["policies"]:
+        for authority, binds in p["binding"].items():
+            assert _cell(matrix, p["jurisdiction"]["id"], authority)["binding"] is binds
+    assert all(c["lens"] == lens[c["authority"]] and c["kind"] for c in matrix["columns"])
+    # The Second Circuit binds New York and Connecticut, not California or Chicago.
+    assert _cell(matrix, "new-york-city", "2d-cir-1999-05-27")["binding"] is True
+    assert _cell(matrix, "california", "2d-cir-1999-05-27")["binding"] is False
+    _, table, _ = _run(POLICIES, "--as-of", "2017-12-31", "--authority", "2d-cir-1999-05-27")
+    lines = {line.split()[0]: line for line in table.splitlines() if line.strip()}
+    assert "~" in lines["california"] and "~" not in lines["new-york-city"]
+    assert "~ does not bind this jurisdiction as law" in table
+    assert "law lens: 2d-cir-1999-05-27 (court ruling)" in table
+    _, md_text, _ = _run(POLICIES, "--as-of", "2017-12-31", "--format", "markdown")
+    assert "2d-cir-1999-05-27 (law lens, court ruling)" in md_text
+    assert "doj-2017-10-11 (enforcement lens (not law), agency position)" in md_text
+    ca = next(line for line in md_text.splitlines() if "(california)" in line)
+    assert "\\~" in ca  # the mark, escaped for Markdown
 
 
 def test_jobs_2_gives_the_same_matrix(tmp_path: Path) -> None:
@@ -196,17 +268,78 @@ def test_html_and_svg_escape_everything_from_files(hostile: Path, tmp_path: Path
 
 
 def test_only_http_links_in_html() -> None:
-    from sanctuary_check.render.matrix_html import _citations
+    from sanctuary_check.render.matrix_html import _Details
 
-    text = _citations(
+    details = _Details({"finding_texts": []})
+    i = details._cite_list(
         [
             {"instrument": "a", "section": None, "url": "javascript:alert(1)", "quality": "x"},
             {"instrument": "b", "section": None, "url": "https://example.org/<x>", "quality": "x"},
         ]
     )
-    assert "href" in text and "javascript:alert(1)" in text  # shown as text...
-    assert 'href="javascript' not in text  # ...never a link
-    assert 'href="https://example.org/%3Cx%3E"' in text
+    (bad, good) = details.cites[i]
+    assert bad[2] is None and bad[3] == "javascript:alert(1)"  # shown as text, never a link
+    assert good[2] == "https://example.org/%3Cx%3E"
+
+
+def test_html_writes_each_distinct_finding_once(tmp_path: Path) -> None:
+    """Many cells say the same (a reading nobody encoded; the same policy from year to year):
+    the page holds each distinct finding, citation list and message once."""
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(6):
+        text = (ROOT / "policies" / "philadelphia.yaml").read_text()
+        (many / f"p{i}.yaml").write_text(text.replace("id: philadelphia\n", f"id: p{i}\n", 1))
+    page_file = tmp_path / "m.html"
+    json_file = tmp_path / "m.json"
+    code, _, err = _run(
+        str(many),
+        "--years",
+        "2016..2019",
+        "--format",
+        f"html={page_file}",
+        "--format",
+        f"json={json_file}",
+    )
+    assert code == 1, err
+    page = page_file.read_text()
+    data = json.loads(json_file.read_text())
+    embedded = json.loads(page.split("id=matrix-data>", 1)[1].split("</script>", 1)[0])
+    messages = {
+        f["message"]
+        for r in data["rows"]
+        for c in r["cells"]
+        for f in c["findings"]
+        if f["verdict"] != "not_applicable"
+    }
+    assert messages
+    for message in messages:
+        assert sum(message in s for s in embedded["s"]) >= 1
+    assert len(embedded["s"]) == len(set(embedded["s"]))
+    assert len(embedded["f"]) == len({json.dumps(f) for f in embedded["f"]})
+    cells = [c for r in data["rows"] for c in r["cells"] if c["verdict"] is not None]
+    assert len(embedded["b"]) < len(cells) / 3  # the same cell from one year to the next
+    # Every verdict is in the markup, as a word, for readers without the script.
+    assert page.count("<details>") == len(cells)
+
+
+def test_formats_without_findings_keep_none() -> None:
+    """Table, Markdown and SVG show no findings, so a run with only those keeps none; equal
+    cells are one object."""
+    from sanctuary_check.matrix import build
+    from sanctuary_check.session import open_session
+
+    sessions = [(y, open_session(dt.date(y, 12, 31), None, [], [])) for y in (2017, 2018)]
+    built = build(sessions, [POLICIES], lambda p: None, findings=False)
+    cells = [c for r in built.data["rows"] for c in r["cells"]]
+    assert built.data["finding_texts"] == []
+    assert all(c["findings"] == () for c in cells)
+    assert len({id(c) for c in cells}) < len(cells) / 4
+    full = build(sessions, [POLICIES], lambda p: None, findings=True)
+    assert full.data["finding_texts"]
+    refs = [i for r in full.data["rows"] for c in r["cells"] for i in c["findings"]]
+    assert len(full.data["finding_texts"]) < len(refs) / 4
+    assert sorted(set(refs)) == list(range(len(full.data["finding_texts"])))
 
 
 def test_every_format_renders_an_empty_matrix(tmp_path: Path) -> None:

@@ -190,9 +190,39 @@ def test_html_export_loads_without_errors_or_requests(page: Path, tmp_path: Path
         )
         state = json.loads(result["result"]["value"])
         tools.drain(1.0)
+        # The details are written into a cell when it opens (from the page's one table of
+        # distinct findings); by now every opened cell has its own, and hovering gives a title.
+        script = """
+            (function(){
+              var ds=document.querySelectorAll('#matrix details');
+              var filled=0,items=0;
+              ds.forEach(function(d){if(d.querySelector('p')){filled++;}
+                items+=d.querySelectorAll('li').length;});
+              var td=document.querySelector('#matrix td[data-b]');
+              td.dispatchEvent(new MouseEvent('mouseover',{bubbles:true}));
+              var links=document.querySelectorAll('#matrix details a');
+              var bad=Array.prototype.filter.call(links,function(a){
+                return !/^https?:/.test(a.href);}).length;
+              return JSON.stringify({details: ds.length, filled: filled, items: items,
+                title: td.title, links: links.length, bad: bad,
+                injected: document.querySelectorAll('#matrix img, #matrix b').length,
+                hostile: document.body.textContent.indexOf('<img src=x onerror=alert(1)>')>=0});
+            })()
+        """
+        result = tools.send(
+            "Runtime.evaluate", {"expression": script, "returnByValue": True}, session=session
+        )
+        opened = json.loads(result["result"]["value"])
+        tools.drain(0.5)
     finally:
         tools.close()
     assert state["details"] > 100 and state["open"] == state["details"]
+    assert opened["filled"] == opened["details"] == state["details"]
+    assert opened["items"] > opened["details"]  # the findings, listed
+    assert opened["links"] > 0 and opened["bad"] == 0  # only http(s) addresses became links
+    assert opened["injected"] == 0 and opened["hostile"]  # hostile text shown as text
+    assert opened["title"].startswith(("City", "Town", "County", "State")), opened["title"]
+    assert " as of " in opened["title"]  # the hover title names the row and the column
     assert state["shown"] == 1 and state["status"].startswith("1 of 11")
     assert state["scoped"] > 10
     console_errors = [

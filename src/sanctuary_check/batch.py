@@ -42,8 +42,13 @@ def default_jobs() -> int:
 
 def _start(limits: Limits, setup: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
     # Ctrl-C goes to the whole process group: only the parent answers it (exit 130, one line);
-    # the workers are ended by the pool, with no traceback of their own.
+    # the workers are ended by the pool, with no traceback of their own. The pool ends them
+    # with SIGTERM, so they must not inherit the parent's handler that turns it into an
+    # exception (cli.main): a worker just ends, and writes no file of its own to clean up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held while the pool started (ordered)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     set_limits(limits)
     if setup is not None:
         setup(*args)
@@ -74,8 +79,28 @@ def ordered(
         workers = min(jobs, len(items) // MIN_PER_JOB)
         # Chunks small enough to keep both workers busy to the end, large enough to cost little.
         chunk = max(1, min(64, len(items) // (workers * 16)))
-        with context.Pool(workers, _start, (current_limits(), setup, args)) as pool:
-            yield from pool.imap(func, items, chunksize=chunk)
+        # SIGTERM is held while the workers are forked: until a worker has run _start it still
+        # has the parent's handler, and would answer the pool's SIGTERM with a traceback. The
+        # parent gets a SIGTERM that came meanwhile once the pool is there to be ended.
+        held = _hold_sigterm()
+        try:
+            with context.Pool(workers, _start, (current_limits(), setup, args)) as pool:
+                _release(held)
+                held = None
+                yield from pool.imap(func, items, chunksize=chunk)
+        finally:
+            _release(held)
+
+
+def _hold_sigterm() -> set[int | signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+
+def _release(held: set[int | signal.Signals] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,17 @@ import typer
 from . import __version__
 from .batch import default_jobs
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
-from .outputs import deliver, emit, parse_formats, terminal_style, write_atomically, write_new
+from .outputs import (
+    Terminated,
+    deliver,
+    emit,
+    parse_formats,
+    remove_temporaries,
+    sigterm_raises,
+    terminal_style,
+    write_atomically,
+    write_new,
+)
 from .render import DIFF_RENDERERS, MATRIX_RENDERERS
 from .schemas import NAMES, SchemaName, bundled
 from .session import (
@@ -38,6 +48,7 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INPUT = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 app = typer.Typer(
     name="sanctuary-check",
@@ -449,6 +460,8 @@ def matrix(
             fail_on=on,
             fail_scope=scope,
             jobs=_jobs(jobs),
+            # Only JSON and HTML show findings; without them each cell is a few words.
+            findings=any(name in ("json", "html") for name, _ in outputs),
         )
         emit(outputs, built.data, MATRIX_RENDERERS)
     except UsageError as exc:
@@ -1053,8 +1066,15 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: runs the app and turns every way out into an exit status, never a traceback."""
     command = typer.main.get_command(app)
     try:
-        code = command.main(args=argv, prog_name="sanctuary-check", standalone_mode=False)
+        with sigterm_raises():
+            code = command.main(args=argv, prog_name="sanctuary-check", standalone_mode=False)
+    except Terminated:
+        # Like Ctrl-C: no temporary file left behind, one line says why the run stopped.
+        remove_temporaries()
+        sys.stderr.write("sanctuary-check: terminated\n")
+        return EXIT_TERMINATED
     except (typer.Abort, KeyboardInterrupt):
+        remove_temporaries()
         sys.stderr.write("sanctuary-check: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:

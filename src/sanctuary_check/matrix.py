@@ -5,11 +5,20 @@ with the recorded determination of that authority on that jurisdiction that stoo
 if any, beside it. A cell with no such determination is the engine's projection, and is marked
 so everywhere. An authority not in force on the day has no verdict ("not in force"), never a
 guessed one. Nothing here prints; the renderers in ``render/matrix_*.py`` format the data.
+
+A matrix of thousands of jurisdictions over several years holds millions of findings, most of
+them the same few (a reading nobody encoded, a provision outside an authority's scope) or the
+same from one year to the next. So the data kept per cell is small: the verdict and its marks,
+and the findings only as indexes into one table of distinct findings (``finding_texts``, each
+already encoded as JSON), built only when a format needs findings (JSON, HTML). Identical cells
+are one object. The JSON renderer expands the indexes as it writes; the HTML page embeds the
+table once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,7 +30,7 @@ from .batch import evaluated
 from .engine import PolicyResult, location_of, reaches
 from .hierarchy import AuthorityState
 from .inputs import expand, load_policy_document
-from .model import InForce
+from .model import Finding, InForce, Verdict
 from .report import _cite, authority_dict
 from .session import Session, UsageError
 from .validation import Problem
@@ -56,6 +65,8 @@ class Column:
     authority: str
     as_of: dt.date
     year: int | None
+    lens: str = "law"
+    kind: str = ""
 
 
 def never_in_force(sessions: Sequence[tuple[int | None, Session]]) -> list[str]:
@@ -76,11 +87,13 @@ def columns(sessions: Sequence[tuple[int | None, Session]]) -> list[Column]:
     """Authorities on one date, or each authority's years, grouped by authority; without the
     authorities in force on none of the days."""
     left_out = set(never_in_force(sessions))
-    authorities = [a.id for a in sessions[0][1].authorities if a.id not in left_out]
-    return [Column(a, s.as_of, year) for a in authorities for year, s in sessions]
+    authorities = [a for a in sessions[0][1].authorities if a.id not in left_out]
+    return [
+        Column(a.id, s.as_of, year, a.lens, a.kind) for a in authorities for year, s in sessions
+    ]
 
 
-def _finding(f: Any) -> dict[str, Any]:
+def _finding(f: Finding) -> dict[str, Any]:
     return {
         "provision": f.provision,
         "question": f.question,
@@ -98,7 +111,52 @@ def _finding(f: Any) -> dict[str, Any]:
     }
 
 
-def _cell(result: PolicyResult, state: AuthorityState) -> dict[str, Any]:
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: The JSON text of each finding no policy text went into, by everything ``_finding`` reads: the
+#: same for every policy, so encoded once per process. Bounded, as report.py bounds its own.
+_SHARED_TEXT: dict[tuple[Any, ...], str] = {}
+_SHARED_MAX = 50_000
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
+    return (
+        f.rule,
+        f.question,
+        f.provision,
+        f.verdict,
+        f.projection,
+        f.determination,
+        f.enforceable,
+        f.confidence,
+        f.message,
+        f.reason,
+        tuple(f.citations),
+        tuple(f.policy_citations),
+        f.policy_location,
+    )
+
+
+def _finding_text(f: Finding, mine: dict[tuple[Any, ...], str]) -> str:
+    """A finding as JSON text, encoded once: shared ones once per process, a policy's own once
+    per row (the same clause read on each day of the matrix gives the same finding)."""
+    key = _finding_key(f)
+    own = f.policy_location is not None or bool(f.policy_citations) or f.determination is not None
+    cache = mine if own else _SHARED_TEXT
+    text = cache.get(key)
+    if text is None:
+        if not own and len(_SHARED_TEXT) >= _SHARED_MAX:
+            _SHARED_TEXT.clear()
+        text = cache[key] = _ENCODER.encode(_finding(f))
+    return text
+
+
+def _cell(
+    result: PolicyResult,
+    state: AuthorityState,
+    texts: dict[tuple[Any, ...], str] | None,
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The cell's data without its findings, and its findings as JSON texts (none when no
+    format needs them: ``texts`` is None)."""
     ident = state.authority.id
     if state.state is InForce.NO:
         return {
@@ -108,8 +166,8 @@ def _cell(result: PolicyResult, state: AuthorityState) -> dict[str, Any]:
             "determination": None,
             "unknown_provisions": 0,
             "enforceable": True,
-            "findings": [],
-        }
+            "binding": None,
+        }, ()
     findings = [f for f in result.findings if f.authority == ident]
     check = next((c for c in result.determinations if c.determination.authority == ident), None)
     determination = None
@@ -126,16 +184,45 @@ def _cell(result: PolicyResult, state: AuthorityState) -> dict[str, Any]:
             "in_sample": check.in_sample,
             "note": check.note,
         }
-    conflicts = [f for f in findings if f.verdict.value == "conflict"]
-    return {
+    conflicts = [f for f in findings if f.verdict is Verdict.CONFLICT]
+    cell = {
         "verdict": result.by_authority[ident].value,
         "in_force": state.state.value,
         "recorded": determination is not None,
         "determination": determination,
         "unknown_provisions": len(result.by_authority_unknown.get(ident, [])),
         "enforceable": not conflicts or any(f.enforceable for f in conflicts),
-        "findings": [_finding(f) for f in findings],
+        # As the evaluate report's ``binding``: whether the authority binds this jurisdiction
+        # as law (a statute; a ruling of its own court chain or naming it as a party).
+        "binding": result.binding.get(ident),
     }
+    if texts is None:
+        return cell, ()
+    return cell, tuple(_finding_text(f, texts) for f in findings)
+
+
+LENSES = ("law", "enforcement")
+
+
+def in_conflict(result: PolicyResult, lens: str) -> int:
+    """How many provisions the controlling verdict of one lens finds in conflict, enforceable
+    ones only: under the law lens, the statute as read by the courts that bind this
+    jurisdiction; under the enforcement lens, the executive's latest position in force.
+
+    Each provision counts once, whichever and however many authorities read it: this is what
+    ``--sort conflicts`` orders by, and it never weighs one authority against another (a tally
+    of conflict cells would count 1373 and 1644 apart, and a DOJ letter like a statute).
+    """
+    return sum(
+        1
+        for per_question in result.lenses.values()
+        if any(
+            (entry := entries[lens]) is not None
+            and entry.verdict is Verdict.CONFLICT
+            and entry.enforceable
+            for entries in per_question.values()
+        )
+    )
 
 
 @dataclass(slots=True)
@@ -144,33 +231,41 @@ class RowOutcome:
     problems: list[Problem]
     row: dict[str, Any] | None = None
     reaches: bool = False
+    #: Each cell's findings as JSON texts, in column order (empty when no format needs them).
+    findings: list[tuple[str, ...]] | None = None
 
     @property
     def done(self) -> bool:
         return self.row is not None
 
 
-_STATE: tuple[list[tuple[int | None, Session]], list[Column], str, str] | None = None
+_STATE: tuple[list[tuple[int | None, Session]], list[Column], str, str, bool] | None = None
 
 
 def _setup(
-    sessions: list[tuple[int | None, Session]], cols: list[Column], fail_on: str, scope: str
+    sessions: list[tuple[int | None, Session]],
+    cols: list[Column],
+    fail_on: str,
+    scope: str,
+    findings: bool,
 ) -> None:
     global _STATE
-    _STATE = (sessions, cols, fail_on, scope)
+    _STATE = (sessions, cols, fail_on, scope, findings)
 
 
 def row_of(item: tuple[Path, str]) -> RowOutcome:
     """One policy file, evaluated on every date of the matrix."""
     assert _STATE is not None
-    sessions, cols, fail_on, scope = _STATE
+    sessions, cols, fail_on, scope, with_findings = _STATE
     path, display = item
     _, policy, found = load_policy_document(path, display)
     if policy is None:
         return RowOutcome(display, found)
     results = {s.as_of: s.evaluate(policy) for _, s in sessions}
     states = {(s.as_of, st.authority.id): st for _, s in sessions for st in s.states}
-    cells = [_cell(results[c.as_of], states[(c.as_of, c.authority)]) for c in cols]
+    texts: dict[tuple[Any, ...], str] | None = {} if with_findings else None
+    made = [_cell(results[c.as_of], states[(c.as_of, c.authority)], texts) for c in cols]
+    cells = [cell for cell, _ in made]
     row = {
         "id": policy.id,
         "name": policy.name,
@@ -178,11 +273,18 @@ def row_of(item: tuple[Path, str]) -> RowOutcome:
         "state": policy.state,
         "path": policy.path,
         "cells": cells,
+        # Kept for readers of matrix_version 1: a plain count of conflict cells, which weighs
+        # every authority alike. Nothing sorts by it; see provisions_in_conflict.
         "conflicts": sum(1 for c in cells if c["verdict"] == "conflict"),
+        "provisions_in_conflict": {
+            lens: [in_conflict(results[s.as_of], lens) for _, s in sessions] for lens in LENSES
+        },
         "warnings": [p.to_dict() for p in found if p.severity == "warning"],
     }
     failed = any(reaches(r, fail_on, scope) for r in results.values())
-    return RowOutcome(display, found, row, failed)
+    return RowOutcome(
+        display, found, row, failed, [t for _, t in made] if texts is not None else None
+    )
 
 
 def _timeline(states: list[AuthorityState]) -> dict[str, Any]:
@@ -221,9 +323,57 @@ def arrange(rows: list[dict[str, Any]], sort: str, only: Sequence[str]) -> list[
         "id": lambda r: r["id"],
         "name": lambda r: (r["name"].casefold(), r["id"]),
         "state": lambda r: (r["state"], r["id"]),
-        "conflicts": lambda r: (-r["conflicts"], r["id"]),
+        "conflicts": _by_conflicts,
     }[sort]
     return sorted(rows, key=key)
+
+
+def _by_conflicts(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Most provisions in conflict under the law lens first, on the last day of the matrix,
+    then the day before, and so on; ties by the enforcement lens the same way, then by id."""
+    counts = row["provisions_in_conflict"]
+    return (
+        tuple(-n for n in reversed(counts["law"])),
+        tuple(-n for n in reversed(counts["enforcement"])),
+        row["id"],
+    )
+
+
+class _Interned:
+    """The distinct findings (as JSON texts) and the distinct cells of a matrix.
+
+    Cells reference findings by index; a cell equal to one already seen is that one object.
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self._index: dict[str, int] = {}
+        self._cells: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def cell(self, cell: dict[str, Any], texts: tuple[str, ...]) -> dict[str, Any]:
+        index = self._index
+        refs = []
+        for text in texts:
+            i = index.get(text)
+            if i is None:
+                i = index[text] = len(self.texts)
+                self.texts.append(text)
+            refs.append(i)
+        det = cell["determination"]
+        key = (
+            cell["verdict"],
+            cell["in_force"],
+            cell["recorded"],
+            None if det is None else _ENCODER.encode(det),
+            cell["unknown_provisions"],
+            cell["enforceable"],
+            cell["binding"],
+            tuple(refs),
+        )
+        seen = self._cells.get(key)
+        if seen is None:
+            seen = self._cells[key] = {**cell, "findings": tuple(refs)}
+        return seen
 
 
 @dataclass(slots=True)
@@ -243,8 +393,13 @@ def build(
     fail_on: str = "conflict",
     fail_scope: str = "law",
     jobs: int = 1,
+    findings: bool = True,
 ) -> Matrix:
-    """Evaluate every policy the paths name on every date and lay out the matrix."""
+    """Evaluate every policy the paths name on every date and lay out the matrix.
+
+    ``findings``: keep each cell's findings (JSON and HTML show them; the table, Markdown and
+    SVG do not, and a run with only those keeps none).
+    """
     first = sessions[0][1]
     errors = list(first.rule_errors)
     files, problems = expand(paths)
@@ -252,12 +407,17 @@ def build(
         on_problem(p)
     errors.extend(problems)
     cols = columns(sessions)
-    _setup(sessions, cols, fail_on, fail_scope)
+    setup = (sessions, cols, fail_on, fail_scope, findings)
+    _setup(*setup)
     rows: list[dict[str, Any]] = []
     failed = False
-    setup = (sessions, cols, fail_on, fail_scope)
+    interned = _Interned()
     for out in evaluated(row_of, files, jobs, _setup, setup, on_problem, errors):
         assert out.row is not None
+        texts = out.findings or [()] * len(out.row["cells"])
+        out.row["cells"] = [
+            interned.cell(c, t) for c, t in zip(out.row["cells"], texts, strict=True)
+        ]
         rows.append(out.row)
         failed = failed or out.reaches
     arranged = arrange(rows, sort, only)
@@ -281,7 +441,14 @@ def build(
         "sort": sort,
         "only": list(only),
         "columns": [
-            {"authority": c.authority, "as_of": c.as_of.isoformat(), "year": c.year} for c in cols
+            {
+                "authority": c.authority,
+                "as_of": c.as_of.isoformat(),
+                "year": c.year,
+                "lens": c.lens,
+                "kind": c.kind,
+            }
+            for c in cols
         ],
         "not_in_force": never_in_force(sessions),
         "authorities": [
@@ -296,5 +463,8 @@ def build(
             "cells": counts,
             "recorded": recorded,
         },
+        # Not part of the JSON document: the distinct findings the cells' ``findings`` index,
+        # each as JSON text. The JSON renderer writes them out in place; the HTML embeds them.
+        "finding_texts": interned.texts,
     }
     return Matrix(data, errors, failed)

@@ -5,16 +5,46 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .render import RENDERERS, Renderer, Style
+from .render import RENDERERS, PieceRenderer, Style
 from .session import UsageError
 
 Output = tuple[str, str | None]  # (format name, file or None for standard output)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, like KeyboardInterrupt for SIGINT.
+
+    A BaseException, so that nothing that handles errors handles it, while every ``finally`` and
+    ``except BaseException`` on the way out still runs: the temporary files beside the outputs
+    are removed, as they are on Ctrl-C. Python's default for SIGTERM ends the process at once and
+    leaves them behind.
+    """
+
+
+def _terminated(signum: int, frame: object) -> None:
+    del signum, frame
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While inside, SIGTERM raises :class:`Terminated` (in the main thread only)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: leave SIGTERM as it is
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def default_format() -> str:
@@ -63,20 +93,51 @@ def _columns_env() -> int:
         return 80
 
 
-def temporary_beside(path: Path, text: str) -> str:
-    """The text in a temporary file beside ``path`` (same file system, so it can be renamed)."""
+Text = str | Iterable[str]  # a whole text, or its pieces in order
+
+#: The temporary files made here and not known to be gone. An interruption can come between the
+#: making of one and the ``try`` that would remove it (a caller's, in ``stream.py``); the command
+#: line removes whatever is left (:func:`remove_temporaries`). A file renamed into place is no
+#: longer there under this name, so removing it again is harmless.
+_LIVE: set[str] = set()
+
+
+def remove_temporaries() -> None:
+    """Remove every temporary file still beside its target (after an interruption)."""
+    for tmp in list(_LIVE):
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        _LIVE.discard(tmp)
+
+
+def temporary_beside(path: Path, text: Text) -> str:
+    """The text in a temporary file beside ``path`` (same file system, so it can be renamed).
+
+    Removed again if anything goes wrong meanwhile, an interruption included (SIGINT, and
+    SIGTERM, which the command line turns into an exception for this reason).
+    """
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    _LIVE.add(tmp)
     try:
         # mkstemp makes the file private; a report or schema gets the mode a new file would.
         os.fchmod(fd, _new_file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            _write(fh, text)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        _LIVE.discard(tmp)
         raise
     return tmp
+
+
+def _write(stream: Any, text: Text) -> None:
+    if isinstance(text, str):
+        stream.write(text)
+        return
+    for piece in text:
+        stream.write(piece)
 
 
 def _new_file_mode(path: Path) -> int:
@@ -88,7 +149,7 @@ def _new_file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_atomically(target: str, text: str) -> None:
+def write_atomically(target: str, text: Text) -> None:
     """Write the whole file or nothing: a temporary file in the same directory, renamed."""
     path = Path(target)
     tmp = temporary_beside(path, text)
@@ -98,6 +159,8 @@ def write_atomically(target: str, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        _LIVE.discard(tmp)
 
 
 def write_new(target: str, text: str) -> None:
@@ -118,23 +181,26 @@ def write_new(target: str, text: str) -> None:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        _LIVE.discard(tmp)
 
 
 FILE_STYLE = Style(width=100, color=False, unicode=True)
 
 
 def emit(
-    outputs: list[Output], report: dict[str, Any], renderers: Mapping[str, Renderer] = RENDERERS
+    outputs: list[Output],
+    report: dict[str, Any],
+    renderers: Mapping[str, PieceRenderer] = RENDERERS,
 ) -> None:
     """Render the report in every chosen format, to standard output or to its file."""
     deliver(outputs, lambda name, style: renderers[name](report, style))
 
 
-def deliver(outputs: list[Output], produce: Callable[[str, Style], str]) -> None:
+def deliver(outputs: list[Output], produce: Callable[[str, Style], Text]) -> None:
     """Write each format's text to standard output or, whole or not at all, to its file."""
     for name, target in outputs:
         if target is None:
-            sys.stdout.write(produce(name, terminal_style()))
+            _write(sys.stdout, produce(name, terminal_style()))
             sys.stdout.flush()
             continue
         try:

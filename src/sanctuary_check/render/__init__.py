@@ -6,14 +6,17 @@ A renderer only formats. It never decides a verdict, reads a file or chooses an 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .style import Style
 
-__all__ = ["DIFF_RENDERERS", "MATRIX_RENDERERS", "RENDERERS", "Renderer", "Style"]
+__all__ = ["DIFF_RENDERERS", "MATRIX_RENDERERS", "RENDERERS", "PieceRenderer", "Renderer", "Style"]
 
 Renderer = Callable[[dict[str, Any], Style], str]
+#: A renderer that may give its text in pieces, so that a large output is written as it is made
+#: and never held whole in memory (the matrix's JSON and HTML).
+PieceRenderer = Callable[[dict[str, Any], Style], str | Iterable[str]]
 
 
 def _lazy(module: str, name: str = "render") -> Renderer:
@@ -42,11 +45,20 @@ DIFF_RENDERERS: dict[str, Renderer] = {
     "json": _lazy("json"),
 }
 
+
+def _lazy_pieces(module: str) -> PieceRenderer:
+    def render(data: dict[str, Any], style: Style) -> str | Iterable[str]:
+        found: PieceRenderer = importlib.import_module(f"{__name__}.{module}").render
+        return found(data, style)
+
+    return render
+
+
 #: Renderers for `matrix` output (its own data shape, see matrix.py and schemas/matrix.json).
-MATRIX_RENDERERS: dict[str, Renderer] = {
+MATRIX_RENDERERS: dict[str, PieceRenderer] = {
     "table": _lazy("matrix_text"),
-    "json": _lazy("json"),
+    "json": _lazy_pieces("matrix_json"),
     "markdown": _lazy("matrix_text", "markdown"),
-    "html": _lazy("matrix_html"),
-    "svg": _lazy("matrix_svg"),
+    "html": _lazy_pieces("matrix_html"),
+    "svg": _lazy_pieces("matrix_svg"),
 }

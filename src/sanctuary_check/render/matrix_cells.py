@@ -10,6 +10,7 @@ from .text import one_line
 PROJECTION = "*"
 RECORDED = "#"
 UNENFORCEABLE = "!"
+NOT_BINDING = "~"
 GLYPHS: dict[str | None, tuple[str, str]] = {
     "conflict": ("\u2717", "X"),
     "compliant": ("\u2713", "+"),
@@ -35,9 +36,19 @@ def glyph(verdict: str | None, unicode: bool = True) -> str:
     return pair[0] if unicode else pair[1]
 
 
-def marks(cell: dict[str, Any]) -> str:
+def not_binding(cell: dict[str, Any], column: dict[str, Any]) -> bool:
+    """A law-lens authority (a court ruling) that does not bind this jurisdiction as law.
+
+    Enforcement-lens authorities bind nobody as law either; their columns say so by their lens
+    (in the header or the key), not cell by cell.
+    """
+    return cell["binding"] is False and column.get("lens") == "law"
+
+
+def marks(cell: dict[str, Any], column: dict[str, Any]) -> str:
     """``#`` a recorded determination stands beside the verdict; ``*`` the verdict is only the
-    tool's projection; ``!`` the conflict is not enforceable here."""
+    tool's projection; ``!`` the conflict is not enforceable here; ``~`` the authority does not
+    bind this jurisdiction as law."""
     if cell["verdict"] is None:
         return ""
     out = ""
@@ -47,7 +58,22 @@ def marks(cell: dict[str, Any]) -> str:
         out += PROJECTION
     if cell["verdict"] == "conflict" and not cell["enforceable"]:
         out += UNENFORCEABLE
+    if not_binding(cell, column):
+        out += NOT_BINDING
     return out
+
+
+LENS_WORDS = {
+    "law": "law lens",
+    "enforcement": "enforcement lens (not law)",
+}
+
+
+def column_kind(column: dict[str, Any]) -> str:
+    """The lens and kind of a column's authority, e.g. ``law lens, court ruling``."""
+    lens = LENS_WORDS.get(column.get("lens") or "", column.get("lens") or "")
+    kind = (column.get("kind") or "").replace("_", " ")
+    return one_line(", ".join(x for x in (lens, kind) if x))
 
 
 def column_label(matrix: dict[str, Any], column: dict[str, Any]) -> str:
@@ -70,7 +96,10 @@ def cell_summary(row: dict[str, Any], matrix: dict[str, Any], i: int) -> str:
     """One line that says everything the cell shows, for hover titles and screen readers."""
     cell, column = row["cells"][i], matrix["columns"][i]
     verdict = cell["verdict"]
-    text = f"{row['name']} under {column['authority']} as of {column['as_of']}: {WORDS[verdict]}"
+    text = (
+        f"{row['name']} under {column['authority']} ({column_kind(column)}) as of "
+        f"{column['as_of']}: {WORDS[verdict]}"
+    )
     if verdict is None:
         return one_line(text)
     if cell["recorded"]:
@@ -81,6 +110,8 @@ def cell_summary(row: dict[str, Any], matrix: dict[str, Any], i: int) -> str:
         text += f"; {cell['unknown_provisions']} provisions unknown"
     if verdict == "conflict" and not cell["enforceable"]:
         text += "; not enforceable here"
+    if not_binding(cell, column):
+        text += "; does not bind this jurisdiction as law"
     return one_line(text)
 
 
@@ -96,7 +127,21 @@ LEGEND = [
         "day: it is shown beside the verdict, with whether the engine agrees",
     ),
     (UNENFORCEABLE, "not enforceable here: an effect in force (an injunction, a holding) stops it"),
+    (
+        NOT_BINDING,
+        "does not bind this jurisdiction as law: a ruling of another court chain, or of a "
+        "district court, that does not name it as a party (law-lens columns; an "
+        "enforcement-lens authority is what the executive says it will act on, never law)",
+    ),
 ]
+
+#: What the two counts of provisions in conflict mean, for every format that shows them.
+LENS_COUNTS = (
+    "provisions in conflict: how many provisions the controlling verdict finds in conflict, "
+    "enforceable ones only; law: the statute as read by the courts that bind the jurisdiction; "
+    "enforcement: the executive's latest position in force. Each provision counts once, "
+    "whichever authorities read it"
+)
 
 
 def groups(matrix: dict[str, Any]) -> list[tuple[str, list[int]]]:

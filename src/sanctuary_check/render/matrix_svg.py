@@ -4,6 +4,7 @@ screen readers, and every colour also has a glyph."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .matrix_cells import COLOURS, LEGEND, WORDS, cell_summary, column_label, glyph, groups, marks
@@ -19,7 +20,8 @@ def _label(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
-def render(matrix: dict[str, Any], style: Style) -> str:
+def render(matrix: dict[str, Any], style: Style) -> Iterator[str]:
+    """The picture, a row at a time (a matrix of thousands of rows is never one string)."""
     del style
     rows, cols = matrix["rows"], matrix["columns"]
     order = [i for _, idx in groups(matrix) for i in idx]
@@ -37,7 +39,8 @@ def render(matrix: dict[str, Any], style: Style) -> str:
         f"<title id='t'>{x(title)}</title>",
         f"<desc id='d'>{x(len(rows))} jurisdictions as rows, {x(len(order))} columns; each cell "
         "is one authority's jurisdiction-level verdict, shown by glyph and colour. * marks the "
-        "tool's projection, # a recorded determination.</desc>",
+        "tool's projection, # a recorded determination, ~ a ruling that does not bind the "
+        "jurisdiction as law.</desc>",
         f"<rect width='{width}' height='{height}' fill='#ffffff'/>",
         f"<g {FONT} fill='#202124'>",
     ]
@@ -50,9 +53,10 @@ def render(matrix: dict[str, Any], style: Style) -> str:
             f"<text x='{cx}' y='{HEAD_H - 6}' transform='rotate(-30 {cx} {HEAD_H - 6})'>"
             f"{x(_label(one_line(head), 26))}</text>"
         )
+    yield "\n".join(out) + "\n"
     for r_i, row in enumerate(rows):
         y = HEAD_H + CELL_H * r_i
-        out.append(f"<text x='6' y='{y + 15}'>{x(_label(one_line(row['name']), 38))}</text>")
+        out = [f"<text x='6' y='{y + 15}'>{x(_label(one_line(row['name']), 38))}</text>"]
         for n, i in enumerate(order):
             cell = row["cells"][i]
             v = cell["verdict"]
@@ -62,8 +66,10 @@ def render(matrix: dict[str, Any], style: Style) -> str:
                 f"<rect x='{cx + 1}' y='{y + 1}' width='{CELL_W - 2}' height='{CELL_H - 2}' "
                 f"fill='{COLOURS[v]}' rx='3'/>"
                 f"<text x='{cx + CELL_W // 2}' y='{y + 15}' text-anchor='middle' fill='#ffffff' "
-                f"font-weight='bold'>{x(glyph(v) + marks(cell))}</text></g>"
+                f"font-weight='bold'>{x(glyph(v) + marks(cell, cols[i]))}</text></g>"
             )
+        yield "\n".join(out) + "\n"
+    out = []
     ly = legend_y
     for v in ("conflict", "compliant", "unknown", "not_applicable", None):
         n = ("conflict", "compliant", "unknown", "not_applicable", None).index(v)
@@ -76,4 +82,4 @@ def render(matrix: dict[str, Any], style: Style) -> str:
     for k, (mark, words) in enumerate(LEGEND):
         out.append(f"<text x='6' y='{ly + 22 * (k + 1)}'>{x(mark)} {x(words)}</text>")
     out.append("</g></svg>")
-    return "\n".join(out) + "\n"
+    yield "\n".join(out) + "\n"

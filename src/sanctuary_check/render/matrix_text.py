@@ -12,7 +12,9 @@ from rich.text import Text
 from .markdown import md
 from .matrix_cells import (
     LEGEND,
+    LENS_WORDS,
     WORDS,
+    column_kind,
     column_label,
     determination_text,
     glyph,
@@ -28,17 +30,33 @@ def _colour(verdict: str | None) -> str:
     return _COLOURS[verdict] if verdict else "dim"
 
 
-def _cell(cell: dict[str, Any], style: Style, *, glyph_only: bool = False) -> Text:
+def _cell(
+    cell: dict[str, Any], column: dict[str, Any], style: Style, *, glyph_only: bool = False
+) -> Text:
     v = cell["verdict"]
-    text = glyph(v, style.unicode) + marks(cell)
+    text = glyph(v, style.unicode) + marks(cell, column)
     if not glyph_only:
-        text = f"{glyph(v, style.unicode)} {WORDS[v]}{marks(cell)}"
+        text = f"{glyph(v, style.unicode)} {WORDS[v]}{marks(cell, column)}"
     return Text(text, style=_colour(v))
+
+
+def _lenses(matrix: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The columns' authorities by lens, each with its kind: which are law, which are not."""
+    out: dict[str, list[str]] = {}
+    seen = set()
+    for c in matrix["columns"]:
+        if c["authority"] in seen:
+            continue
+        seen.add(c["authority"])
+        kind = (c.get("kind") or "").replace("_", " ")
+        out.setdefault(c.get("lens") or "", []).append(f"{c['authority']} ({kind})")
+    return [(LENS_WORDS.get(lens, lens), ids) for lens, ids in out.items()]
 
 
 def _table(matrix: dict[str, Any], idx: list[int], style: Style) -> list[RenderableType]:
     rows = matrix["rows"]
-    labels = [column_label(matrix, matrix["columns"][i]) for i in idx]
+    cols = matrix["columns"]
+    labels = [column_label(matrix, cols[i]) for i in idx]
 
     def new(first: str = "jurisdiction") -> Table:
         t = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
@@ -49,7 +67,7 @@ def _table(matrix: dict[str, Any], idx: list[int], style: Style) -> list[Rendera
     for label in labels:
         words.add_column(label, no_wrap=True)
     for r in rows:
-        words.add_row(Text(one_line(r["id"])), *(_cell(r["cells"][i], style) for i in idx))
+        words.add_row(Text(one_line(r["id"])), *(_cell(r["cells"][i], cols[i], style) for i in idx))
     if _fits(words, style.width):
         return [words]
     glyphs = new()
@@ -57,7 +75,8 @@ def _table(matrix: dict[str, Any], idx: list[int], style: Style) -> list[Rendera
         glyphs.add_column(str(n + 1), no_wrap=True, justify="center")
     for r in rows:
         glyphs.add_row(
-            Text(one_line(r["id"])), *(_cell(r["cells"][i], style, glyph_only=True) for i in idx)
+            Text(one_line(r["id"])),
+            *(_cell(r["cells"][i], cols[i], style, glyph_only=True) for i in idx),
         )
     if _fits(glyphs, style.width):
         key = "  ".join(f"{n + 1} {label}" for n, label in enumerate(labels))
@@ -71,18 +90,20 @@ def _table(matrix: dict[str, Any], idx: list[int], style: Style) -> list[Rendera
             lines.add_row(
                 Text(one_line(r["id"]) if n == 0 else ""),
                 Text(labels[n]),
-                _cell(r["cells"][i], style),
+                _cell(r["cells"][i], cols[i], style),
             )
     return [lines]
 
 
-def _legend(style: Style) -> Text:
+def _legend(matrix: dict[str, Any], style: Style) -> Text:
     t = Text()
     for v in ("conflict", "compliant", "unknown", "not_applicable", None):
         t.append(f"{glyph(v, style.unicode)} {WORDS[v]}", style=_colour(v))
         t.append("  ")
     for mark, words in LEGEND:
         t.append(f"\n{mark} {words}.", style="dim")
+    for lens, ids in _lenses(matrix):
+        t.append(f"\n{one_line(lens)}: {one_line(', '.join(ids))}.")
     return t
 
 
@@ -126,13 +147,14 @@ def render(matrix: dict[str, Any], style: Style) -> str:
     for name, idx in groups(matrix):
         out.append(Text(""))
         if name:
-            out.append(Text(f"Authority {one_line(name)}", style="bold"))
+            kind = column_kind(matrix["columns"][idx[0]])
+            out.append(Text(f"Authority {one_line(name)} ({kind})", style="bold"))
         out.extend(_table(matrix, idx, style))
     if not matrix["rows"]:
         out.append(Text("No policy could be evaluated.", style="yellow"))
     if matrix["not_in_force"]:
         out += [Text(""), Text(one_line(_left_out(matrix)))]
-    out += [Text(""), _legend(style)]
+    out += [Text(""), _legend(matrix, style)]
     recorded = _recorded(matrix)
     if recorded:
         out += [Text(""), Text("Recorded determinations beside the verdicts", style="bold")]
@@ -143,17 +165,22 @@ def render(matrix: dict[str, Any], style: Style) -> str:
 def markdown(matrix: dict[str, Any], style: Style) -> str:
     del style
     lines = [f"# {md(_title(matrix))}", ""]
+    cols = matrix["columns"]
     for name, idx in groups(matrix):
         if name:
-            lines += [f"## {md(name)}", ""]
-        labels = [md(column_label(matrix, matrix["columns"][i])) for i in idx]
+            lines += [f"## {md(name)} ({md(column_kind(cols[idx[0]]))})", ""]
+            labels = [md(column_label(matrix, cols[i])) for i in idx]
+        else:
+            labels = [
+                f"{md(column_label(matrix, cols[i]))} ({md(column_kind(cols[i]))})" for i in idx
+            ]
         lines.append("| jurisdiction | " + " | ".join(labels) + " |")
         lines.append("|---" * (len(idx) + 1) + "|")
         for r in matrix["rows"]:
             cells = [
                 md(
                     f"{glyph(r['cells'][i]['verdict'])} {WORDS[r['cells'][i]['verdict']]}"
-                    f"{marks(r['cells'][i])}"
+                    f"{marks(r['cells'][i], cols[i])}"
                 )
                 for i in idx
             ]
