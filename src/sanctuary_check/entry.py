@@ -1,6 +1,6 @@
 """The command's entry point: kept apart from ``cli`` so that Ctrl-C while the program is still
-loading (typer, rich and the engine take a noticeable moment) ends it like Ctrl-C later does,
-with one line and exit status 130, never a traceback."""
+loading or setting up (typer, rich and the engine take a noticeable moment) ends it like Ctrl-C
+later does, with one line and exit status 130, never a traceback."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ import sys
 def run() -> None:  # pragma: no cover - exercised through the installed command
     try:
         from .cli import main
+
+        code = main()  # which answers Ctrl-C itself once a command runs
     except KeyboardInterrupt:
         sys.stderr.write("sanctuary-check: interrupted\n")
-        sys.exit(130)
-    sys.exit(main())
+        code = 130
+    sys.exit(code)
