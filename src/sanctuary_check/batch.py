@@ -77,8 +77,10 @@ def ordered(
             return
         context = multiprocessing.get_context("fork")
         workers = min(jobs, len(items) // MIN_PER_JOB)
-        # Chunks small enough to keep both workers busy to the end, large enough to cost little.
-        chunk = max(1, min(64, len(items) // (workers * 16)))
+        # Chunks small enough to keep both workers busy to the end, large enough to cost little,
+        # and small in bytes: a policy's part of a report can be half a megabyte, and a chunk's
+        # results travel, and wait, as one message.
+        chunk = max(1, min(4, len(items) // (workers * 16)))
         # SIGTERM is held while the workers are forked: until a worker has run _start it still
         # has the parent's handler, and would answer the pool's SIGTERM with a traceback. The
         # parent gets a SIGTERM that came meanwhile once the pool is there to be ended.

@@ -476,13 +476,13 @@ def _default_finding(authority: Authority, question: str, provision: str) -> Fin
 # policy: built once per authority, question, state of the authority and provision, and shared
 # (``Finding.shared``) until something particular to one policy must change them.
 _Plan = list[Rule | Finding]
-_COMMON: dict[tuple[int, str, InForce, str | None, int], tuple[Authority, _Plan]] = {}
+_COMMON: dict[tuple[int, str, InForce, str | None, tuple[str, ...]], tuple[Authority, _Plan]] = {}
 
 
 def _plan(st: AuthorityState, question: str, order: list[str]) -> list[Rule | Finding]:
     """Per provision, the rule to apply to each policy, or the finding every policy shares."""
     authority = st.authority
-    key = (id(authority), question, st.state, st.reason, len(order))
+    key = (id(authority), question, st.state, st.reason, tuple(order))
     hit = _COMMON.get(key)
     if hit is not None and hit[0] is authority:
         return hit[1]

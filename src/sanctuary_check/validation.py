@@ -267,14 +267,23 @@ DATE_KEYS = frozenset(
 
 
 def _check_dates(doc: Document) -> Iterator[Problem]:
-    from .loading import walk
-
-    for where, value in walk(doc.data):
-        if where and where[-1] in DATE_KEYS and isinstance(value, str) and value != "unknown":
-            try:
-                parse_partial(value)
-            except DateError as exc:
-                yield _problem(doc, where, f"{dotted(where)}: {exc}", "bad-date")
+    # Containers only, by hand: every file goes through this, and a generic walk over every
+    # value (a path for each) cost more than the check itself.
+    stack: list[tuple[Any, PathKey]] = [(doc.data, ())]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    stack.append((value, (*where, key)))
+                elif key in DATE_KEYS and isinstance(value, str) and value != "unknown":
+                    try:
+                        parse_partial(value)
+                    except DateError as exc:
+                        at = (*where, key)
+                        yield _problem(doc, at, f"{dotted(at)}: {exc}", "bad-date")
+        elif isinstance(node, list):
+            stack.extend((value, (*where, i)) for i, value in enumerate(node))
 
 
 def _window_order(doc: Document, where: PathKey, node: dict[str, Any]) -> Iterator[Problem]:

@@ -328,6 +328,32 @@ def _fields(names: list[str]) -> str:
     return ", ".join(one_line(n).replace(".", " ", 1).replace("_", " ") for n in names)
 
 
+def _outside_scope(policy: dict[str, Any]) -> list[RenderableType]:
+    """The provisions each authority does not reach (`n/a` in the grids), with its citations."""
+    grouped: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+    for f in policy["findings"]:
+        if f["basis"] == "outside_scope":
+            key = (f["authority"], f["question"], tuple(_citation_lines(f["citations"])))
+            grouped.setdefault(key, []).append(f["provision"])
+    if not grouped:
+        return []
+    out: list[RenderableType] = [
+        Text(""),
+        Text("Not applicable: what each authority does not reach, as it says", style="bold"),
+    ]
+    for (authority, question, cites), provisions in grouped.items():
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1)
+        grid.add_column(ratio=1)
+        head = Text(f"{one_line(authority)} ({one_line(question)}): ", style="bold")
+        head.append(", ".join(map(one_line, provisions)), style="default")
+        grid.add_row("", head)
+        for line in cites:
+            grid.add_row("", Text("cites " + line, style="dim"))
+        out.append(grid)
+    return out
+
+
 def _where(f: dict[str, Any]) -> Text:
     t = Text(_loc(f["policy_location"]), style="cyan")
     pc = f.get("policy_citations") or []
@@ -545,6 +571,7 @@ def policy_block(
     out.append(_legend(style, any(f.get("effects") for f in policy["findings"])))
     out.append(Text(""))
     out.extend(_conflicts(policy, style))
+    out.extend(_outside_scope(policy))
     out.extend(_effects(policy))
     out.extend(_other_traces(policy, style))
     out.append(Text(""))
