@@ -60,7 +60,7 @@ class Outcome:
     display: str
     problems: list[Problem]
     policy_id: str | None = None
-    texts: list[str] = field(default_factory=list)  # one per Plan.renders
+    texts: list[str | Packed] = field(default_factory=list)  # one per Plan.renders
     policy: dict[str, Any] | None = None
     tally: Tally | None = None
     matched: list[int] = field(default_factory=list)
@@ -73,17 +73,56 @@ class Outcome:
         return self.tally is not None
 
 
+@dataclass(slots=True)
+class Packed:
+    """A policy's JSON as a worker process sends it: each shared finding's text (about nine
+    tenths of it) travels once per worker, then by number; the parent puts the text together."""
+
+    pid: int
+    parts: list[str | int]
+    new: dict[int, str]
+
+
 _STATE: tuple[Session, Plan] | None = None
+_PACKED = False  # in a worker process: send JSON as Packed
+# The shared texts this worker has sent, by id, kept alive so that an id is never reused.
+_SENT: dict[int, str] = {}
+# In the parent: the texts the workers have sent, by (worker, id).
+_RECEIVED: dict[tuple[int, int], str] = {}
 
 
-def _setup(session: Session, plan: Plan) -> None:
-    global _STATE
+def _setup(session: Session, plan: Plan, packed: bool = False) -> None:
+    global _STATE, _PACKED
     _STATE = (session, plan)
+    _PACKED = packed
 
 
-def _policy_text(name: str, style: Style, policy: dict[str, Any], plan: Plan) -> str:
+def _pack(policy: dict[str, Any]) -> Packed:
+    parts: list[str | int] = []
+    new: dict[int, str] = {}
+    for piece in json_format.policy_parts(policy):
+        if len(piece) > 64 and json_format.shared_text(piece):
+            key = id(piece)
+            if key not in _SENT:
+                _SENT[key] = new[key] = piece
+            parts.append(key)
+        else:
+            parts.append(piece)
+    return Packed(os.getpid(), parts, new)
+
+
+def _unpack(text: str | Packed) -> str:
+    if isinstance(text, str):
+        return text
+    for key, piece in text.new.items():
+        _RECEIVED[(text.pid, key)] = piece
+    pid = text.pid
+    return "".join(p if isinstance(p, str) else _RECEIVED[(pid, p)] for p in text.parts)
+
+
+def _policy_text(name: str, style: Style, policy: dict[str, Any], plan: Plan) -> str | Packed:
     if name == "json":
-        return json_format.policy_text(policy)
+        return _pack(policy) if _PACKED else json_format.policy_text(policy)
     if name == "markdown":
         return markdown_format.policy_text(policy, plan.head["as_of"])
     if name == "github":
@@ -254,14 +293,15 @@ def _write(
     warnings: list[dict[str, Any]] = []  # found in the policy files: the end of some formats
     count = 0
     failed = False
-    for out in evaluated(evaluate_one, files, jobs, _setup, (session, plan), on_problem, errors):
+    workers = (session, plan, True)  # in worker processes only: JSON travels packed
+    for out in evaluated(evaluate_one, files, jobs, _setup, workers, on_problem, errors):
         for i, sink in sinks:
             name, style = plan.renders[i]
             if name == "json":
                 sink.write(json_format.separator(count == 0))
             elif name == "table" and count:
                 sink.write(_table_piece("separator", style))
-            sink.write(out.texts[i])
+            sink.write(_unpack(out.texts[i]))
         count += 1
         assert out.tally is not None and out.policy_id is not None
         tally.merge(out.tally)

@@ -53,21 +53,39 @@ def _keys(items: list[tuple[str, str]], indent: int) -> str:
 
 def policy_text(policy: dict[str, Any], indent: int = 4) -> str:
     """One policy of an evaluate report, its first line at column ``indent``."""
+    return "".join(policy_parts(policy, indent))
+
+
+def policy_parts(policy: dict[str, Any], indent: int = 4) -> list[str]:
+    """The pieces of :func:`policy_text`, in which each shared finding's text is the very string
+    :func:`shared_text` recognises (so that worker processes can send it once, then by name)."""
     pad = " " * (indent + 2)
     inner = ",\n" + pad + "  "
     out = ["{"]
     for n, (key, value) in enumerate(policy.items()):
         out.append(("\n" if n == 0 else ",\n") + pad + _ENCODER.encode(key) + ": ")
-        if isinstance(value, list) and value:
-            texts = map(_finding_text, value) if key == "findings" else map(_compact, value)
-            out += ["[\n", pad, "  ", inner.join(texts), "\n", pad, "]"]
+        if key == "findings" and value:
+            out += ["[\n", pad, "  "]
+            for i, f in enumerate(value):
+                if i:
+                    out.append(inner)
+                out.append(_finding_text(f))
+            out += ["\n", pad, "]"]
+        elif isinstance(value, list) and value:
+            out += ["[\n", pad, "  ", inner.join(map(_compact, value)), "\n", pad, "]"]
         elif isinstance(value, dict) and value:
             lines = (f"{_ENCODER.encode(k)}: {_compact(v)}" for k, v in value.items())
             out += ["{\n", pad, "  ", inner.join(lines), "\n", pad, "}"]
         else:
             out.append(_compact(value))
     out.append("\n" + " " * indent + "}")
-    return "".join(out)
+    return out
+
+
+def shared_text(piece: str) -> bool:
+    """Whether a piece of :func:`policy_parts` is a shared finding's text, kept alive here."""
+    hit = _SHARED_TEXT.get(id(piece))
+    return hit is not None and hit[1] is piece
 
 
 def head_text(head: dict[str, Any]) -> str:
