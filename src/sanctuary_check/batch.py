@@ -60,6 +60,7 @@ def ordered(
     jobs: int,
     setup: Callable[..., None] | None = None,
     args: tuple[Any, ...] = (),
+    chunk_max: int = 64,
 ) -> Iterator[R]:
     """``func`` over ``items``, results in the order of ``items``.
 
@@ -77,10 +78,10 @@ def ordered(
             return
         context = multiprocessing.get_context("fork")
         workers = min(jobs, len(items) // MIN_PER_JOB)
-        # Chunks small enough to keep both workers busy to the end, large enough to cost little,
-        # and small in bytes: a policy's part of a report can be half a megabyte, and a chunk's
-        # results travel, and wait, as one message.
-        chunk = max(1, min(4, len(items) // (workers * 16)))
+        # Chunks small enough to keep both workers busy to the end, large enough to cost little;
+        # ``chunk_max`` keeps them small in bytes where each result is large (a chunk's results
+        # travel, and wait, as one message).
+        chunk = max(1, min(chunk_max, len(items) // (workers * 16)))
         # SIGTERM is held while the workers are forked: until a worker has run _start it still
         # has the parent's handler, and would answer the pool's SIGTERM with a traceback. The
         # parent gets a SIGTERM that came meanwhile once the pool is there to be ended.
@@ -152,7 +153,8 @@ def evaluated(
     evaluated are added to ``errors``.
     """
     with Meter(len(files), "evaluating") as meter:
-        for out in ordered(func, files, jobs, setup, args):
+        # A policy's part of a report can be half a megabyte: a few per message.
+        for out in ordered(func, files, jobs, setup, args, chunk_max=4):
             meter.advance()
             for p in out.problems:
                 on_problem(p)
