@@ -15,6 +15,7 @@ import typer
 
 from . import __version__
 from .batch import default_jobs
+from .entry import EXIT_INTERRUPTED, INTERRUPTED
 from .loading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, Limits, load_file, set_limits
 from .outputs import (
     Terminated,
@@ -47,7 +48,6 @@ if TYPE_CHECKING:  # the commands import what only they need, so that a run star
 EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_INPUT = 2
-EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process that SIGTERM ended
 
 app = typer.Typer(
@@ -1075,7 +1075,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_TERMINATED
     except (typer.Abort, KeyboardInterrupt):
         remove_temporaries()
-        sys.stderr.write("sanctuary-check: interrupted\n")
+        sys.stderr.write(INTERRUPTED)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (| head): say nothing, and keep Python from complaining at exit.
@@ -1097,9 +1097,5 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INPUT
     if code == EXIT_INTERRUPTED:
-        sys.stderr.write("sanctuary-check: interrupted\n")
+        sys.stderr.write(INTERRUPTED)
     return code if isinstance(code, int) else EXIT_OK
-
-
-def run() -> None:  # pragma: no cover - console script wrapper
-    sys.exit(main())

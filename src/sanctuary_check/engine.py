@@ -169,7 +169,7 @@ def _rule_citations(authority: Authority, citations: tuple[Citation, ...]) -> li
 
 def _clause_citations(policy: Policy, clause: Clause) -> list[CitedSource]:
     ref = clause.source
-    unconfirmed = tuple(u for u in clause.unconfirmed if u in ("section", "pinpoint"))
+    unconfirmed = tuple(u for u in clause.unconfirmed if u in _ON_CITATION)
     c = Citation(ref.instrument or "", ref.section, ref.pinpoint, ref.evidence, unconfirmed)
     return cite(policy.sources, c)
 
@@ -415,9 +415,12 @@ def _marked(where: str, fields: Iterable[str]) -> list[str]:
     return [f"{where}.{name}" for name in fields]
 
 
+#: Unconfirmed fields a citation marks itself ("section unconfirmed"), not repeated on a finding.
+_ON_CITATION = ("section", "pinpoint")
+
+
 def _beyond_citation(fields: Iterable[str]) -> list[str]:
-    # An unconfirmed section or pinpoint is marked on the citation itself.
-    return [name for name in fields if name not in ("section", "pinpoint")]
+    return [name for name in fields if name not in _ON_CITATION]
 
 
 def _scope_finding(authority: Authority, question: str, provision: str) -> Finding | None:
@@ -658,14 +661,15 @@ def evaluate_policy(
         by_authority[a.id], by_unknown[a.id] = _by_authority(a, st.state, mine)
         findings.extend(mine)
     apply_effects(findings, policy, reg, as_of, effects)
+    binding = binding_map(active, policy, reg, as_of)
     result = PolicyResult(
         policy=policy,
         as_of=as_of,
         findings=findings,
         by_authority=by_authority,
         by_authority_unknown=by_unknown,
-        binding=binding_map(active, policy, reg, as_of),
-        lenses=lenses(findings, active, policy, reg, as_of),
+        binding=binding,
+        lenses=lenses(findings, active, policy, reg, as_of, binding),
         verdicts={},
     )
     for lens in ("law", "enforcement"):

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import sys
 
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "sanctuary-check: interrupted\n"
+
 
 def run() -> None:  # pragma: no cover - exercised through the installed command
     try:
@@ -13,6 +16,6 @@ def run() -> None:  # pragma: no cover - exercised through the installed command
 
         code = main()  # which answers Ctrl-C itself once a command runs
     except KeyboardInterrupt:
-        sys.stderr.write("sanctuary-check: interrupted\n")
-        code = 130
+        sys.stderr.write(INTERRUPTED)
+        code = EXIT_INTERRUPTED
     sys.exit(code)

@@ -371,22 +371,20 @@ def lenses(
     policy: Policy,
     reg: Registry,
     as_of: dt.date,
+    binding: dict[str, bool],
 ) -> dict[str, dict[str, dict[str, LensEntry | None]]]:
-    """provision -> question -> {"law": entry, "enforcement": entry}."""
+    """provision -> question -> {"law": entry, "enforcement": entry}; ``binding`` is
+    :func:`binding_map` of the same states."""
     grouped: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         grouped.setdefault((f.provision, f.question), []).append(f)
     out: dict[str, dict[str, dict[str, LensEntry | None]]] = {}
-    bound: dict[str, bool] = {}
     for (provision, question), group in grouped.items():
         key: tuple[Any, ...] | None = None
         if all(f.shared for f in group):
             # Shared findings read no policy text: what they decide here turns only on which of
             # their authorities bind this jurisdiction (the same lenses for every policy alike).
-            for f in group:
-                if f.authority not in bound:
-                    bound[f.authority] = binds(states[f.authority].authority, policy, reg, as_of)
-            key = (as_of, *map(id, group), *(bound[f.authority] for f in group))
+            key = (as_of, *map(id, group), *(binding[f.authority] for f in group))
             hit = _SHARED_LENSES.get(key)
             if hit is not None:
                 out.setdefault(provision, {})[question] = hit[1]

@@ -27,8 +27,8 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[str | int, ...]
 
-#: Default limits. Policy and rule files are small (Philadelphia's is about 25 KB and 12 levels
-#: deep); these stop runaway or hostile input long before it costs time or memory.
+#: Default limits. Policy and rule files are small (the largest shipped policy is about 25 KB
+#: and 12 levels deep); these stop runaway or hostile input long before it costs time or memory.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 200_000

@@ -262,6 +262,7 @@ def run(
         fail_scope=fail_scope,
     )
     _setup(session, plan)
+    _RECEIVED.clear()  # texts of an earlier run's workers, whose ids may come again
     sinks = [(renders.index((name, style)), _Sink(target)) for name, style, target in streamed]
     try:
         return _write(session, plan, files, outputs, sinks, errors, waiver_errors, on_problem, jobs)
