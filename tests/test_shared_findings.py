@@ -118,9 +118,35 @@ def test_the_report_of_a_run_is_the_same_whatever_the_caches_hold(tmp_path: Path
     # Empty every cache, then run again: the bytes must not move.
     engine._CITED.clear()
     json_format._SHARED_TEXT.clear()
+    json_format._TEXT_IDS.clear()
+    json_format._KEPT.clear()
     from sanctuary_check import report
 
     report._SHARED.clear()
+    report._BY_IDENTITY.clear()
+    report._KEPT.clear()
     second = runner.invoke(app, [*args, "--format", f"json={tmp_path / 'b.json'}"])
     assert first.exit_code == second.exit_code == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_a_worker_sends_each_shared_text_once_then_by_number() -> None:
+    """--jobs N: a worker's JSON of a policy names the shared texts it sent before by number,
+    and the parent puts back exactly the text the policy would have had."""
+    from sanctuary_check import stream
+
+    session = open_session("2018-06-15")
+    seen: list[int] = []
+    used = 0
+    for policy in _policies():
+        data = policy_dict(session.evaluate(policy), False, [])
+        packed = stream._pack(data)
+        numbers = [p for p in packed.parts if isinstance(p, int)]
+        assert numbers, policy.id  # every policy has shared findings
+        used += len(numbers)
+        # A number is sent with its text the first time only.
+        assert not set(packed.new) & set(seen), policy.id
+        seen.extend(packed.new)
+        assert stream._unpack(packed) == json_format.policy_text(data), policy.id
+    # The policies share most of their findings: far fewer texts went than numbers stood in.
+    assert len(seen) * 5 < used

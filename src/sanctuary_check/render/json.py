@@ -24,9 +24,13 @@ def _dump(value: Any, indent: int) -> str:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
-# The text of each shared finding (report.SharedFinding), by identity; the finding itself is kept
-# beside its text so that the identity stays its own.
-_SHARED_TEXT: dict[int, tuple[SharedFinding, str]] = {}
+# The text of each shared finding (report.SharedFinding), by the finding's identity, and each such
+# text by its own identity (what shared_text asks); the findings are kept alive in _KEPT, so that
+# an identity in either table is never another object's.
+_SHARED_TEXT: dict[int, str] = {}
+_TEXT_IDS: dict[int, str] = {}
+_KEPT: list[SharedFinding] = []
+_SHARED_MAX = 50_000
 
 
 def _compact(value: Any) -> str:
@@ -37,13 +41,26 @@ def _finding_text(f: dict[str, Any]) -> str:
     if type(f) is not SharedFinding:
         return _ENCODER.encode(f)
     hit = _SHARED_TEXT.get(id(f))
-    if hit is not None and hit[0] is f:
-        return hit[1]
-    if len(_SHARED_TEXT) >= 50_000:
+    if hit is not None:
+        return hit
+    if len(_KEPT) >= _SHARED_MAX:
         _SHARED_TEXT.clear()
+        _TEXT_IDS.clear()
+        _KEPT.clear()
     text = _ENCODER.encode(f)
-    _SHARED_TEXT[id(f)] = (f, text)
+    _SHARED_TEXT[id(f)] = _TEXT_IDS[id(text)] = text
+    _KEPT.append(f)
     return text
+
+
+def _finding_texts(findings: list[dict[str, Any]]) -> list[str]:
+    """The text of each finding. Most are shared ones met before: looked up in C."""
+    texts: list[str | None] = list(map(_SHARED_TEXT.get, map(id, findings)))
+    if None in texts:
+        for i, text in enumerate(texts):
+            if text is None:
+                texts[i] = _finding_text(findings[i])
+    return texts  # type: ignore[return-value]  # no None is left
 
 
 def _keys(items: list[tuple[str, str]], indent: int) -> str:
@@ -65,12 +82,10 @@ def policy_parts(policy: dict[str, Any], indent: int = 4) -> list[str]:
     for n, (key, value) in enumerate(policy.items()):
         out.append(("\n" if n == 0 else ",\n") + pad + _ENCODER.encode(key) + ": ")
         if key == "findings" and value:
-            out += ["[\n", pad, "  "]
-            for i, f in enumerate(value):
-                if i:
-                    out.append(inner)
-                out.append(_finding_text(f))
-            out += ["\n", pad, "]"]
+            # Each finding's text a piece of its own, the separators between them.
+            pieces = [inner] * (2 * len(value) - 1)
+            pieces[::2] = _finding_texts(value)
+            out += ["[\n", pad, "  ", *pieces, "\n", pad, "]"]
         elif isinstance(value, list) and value:
             out += ["[\n", pad, "  ", inner.join(map(_compact, value)), "\n", pad, "]"]
         elif isinstance(value, dict) and value:
@@ -84,8 +99,7 @@ def policy_parts(policy: dict[str, Any], indent: int = 4) -> list[str]:
 
 def shared_text(piece: str) -> bool:
     """Whether a piece of :func:`policy_parts` is a shared finding's text, kept alive here."""
-    hit = _SHARED_TEXT.get(id(piece))
-    return hit is not None and hit[1] is piece
+    return _TEXT_IDS.get(id(piece)) is piece
 
 
 def head_text(head: dict[str, Any]) -> str:
