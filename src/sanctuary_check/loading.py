@@ -23,7 +23,27 @@ from typing import Any
 import yaml
 
 # The C parser is an order of magnitude faster; the pure-Python one gives the same nodes.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The tag PyYAML's resolver gives each plain scalar, by its text. The resolver tries its regular
+# expressions in Python for every scalar of every file (about a twentieth of a large run's time),
+# and its answer turns only on the text; the same few thousand texts (keys, stances, dates) recur
+# in file after file.
+_RESOLVED: dict[str, str] = {}
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)
+        tag = _RESOLVED.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) >= 100_000:
+                _RESOLVED.clear()
+            _RESOLVED[value] = tag
+        return tag
+
 
 PathKey = tuple[str | int, ...]
 

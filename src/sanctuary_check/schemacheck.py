@@ -96,7 +96,9 @@ class _Compiler:
             cell = []
             self.refs[pointer] = cell
             cell.append(self.compile(target))
-        return lambda x: cell[0](x)
+        if cell:
+            return cell[0]  # compiled: no need to look it up at each call
+        return lambda x: cell[0](x)  # a schema that refers to itself, while it compiles
 
     def compile(self, schema: Any) -> Check:
         if schema is True:
@@ -119,7 +121,10 @@ class _Compiler:
             return lambda x: True
         if len(checks) == 1:
             return checks[0]
-        return lambda x: all(check(x) for check in checks)
+        if len(checks) == 2:
+            first, second = checks
+            return lambda x: first(x) and second(x)
+        return _every(checks)
 
     # --- keywords (each returns a check for one keyword) ---------------------------------------
 
@@ -145,8 +150,8 @@ class _Compiler:
         return lambda x: bool(equal(value, x))
 
     def _required(self, value: list[str], schema: dict[str, Any]) -> Check:
-        names = tuple(value)
-        return lambda x: type(x) is not dict or all(n in x for n in names)
+        names = frozenset(value)
+        return lambda x: type(x) is not dict or x.keys() >= names
 
     def _properties(self, value: dict[str, Any], schema: dict[str, Any]) -> Check:
         props = {name: self.compile(sub) for name, sub in value.items()}
@@ -166,13 +171,16 @@ class _Compiler:
             raise UnsupportedSchema("patternProperties is not supported")
         known = frozenset(schema.get("properties", {}))
         if value is False:
-            return lambda x: type(x) is not dict or all(k in known for k in x)
+            return lambda x: type(x) is not dict or known.issuperset(x)
         sub = self.compile(value)
 
         def check(x: Any) -> bool:
             if type(x) is not dict:
                 return True
-            return all(sub(v) for k, v in x.items() if k not in known)
+            for k, v in x.items():  # noqa: SIM110 - a loop beats all() over a generator
+                if k not in known and not sub(v):
+                    return False
+            return True
 
         return check
 
@@ -184,7 +192,16 @@ class _Compiler:
         if "prefixItems" in schema:
             raise UnsupportedSchema("prefixItems is not supported")
         sub = self.compile(value)
-        return lambda x: type(x) is not list or all(sub(v) for v in x)
+
+        def check(x: Any) -> bool:
+            if type(x) is not list:
+                return True
+            for v in x:  # noqa: SIM110 - a loop beats all() over a generator
+                if not sub(v):
+                    return False
+            return True
+
+        return check
 
     def _minItems(self, value: int, schema: dict[str, Any]) -> Check:
         return lambda x: type(x) is not list or len(x) >= value
@@ -215,11 +232,17 @@ class _Compiler:
 
     def _anyOf(self, value: list[Any], schema: dict[str, Any]) -> Check:
         subs = [self.compile(s) for s in value]
-        return lambda x: any(s(x) for s in subs)
+
+        def check(x: Any) -> bool:
+            for s in subs:  # noqa: SIM110 - a loop beats any() over a generator
+                if s(x):
+                    return True
+            return False
+
+        return check
 
     def _allOf(self, value: list[Any], schema: dict[str, Any]) -> Check:
-        subs = [self.compile(s) for s in value]
-        return lambda x: all(s(x) for s in subs)
+        return _every([self.compile(s) for s in value])
 
     def _oneOf(self, value: list[Any], schema: dict[str, Any]) -> Check:
         subs = [self.compile(s) for s in value]
@@ -234,6 +257,16 @@ class _Compiler:
         then = self.compile(schema.get("then", True))
         otherwise = self.compile(schema.get("else", True))
         return lambda x: then(x) if test(x) else otherwise(x)
+
+
+def _every(checks: list[Check]) -> Check:
+    def check(x: Any) -> bool:
+        for c in checks:  # noqa: SIM110 - a loop beats all() over a generator
+            if not c(x):
+                return False
+        return True
+
+    return check
 
 
 def compile_schema(schema: dict[str, Any]) -> Check:
