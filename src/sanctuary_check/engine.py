@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from .citations import cite, cite_all
 from .conditions import ClauseView, Context
@@ -479,10 +480,13 @@ def _default_finding(authority: Authority, question: str, provision: str) -> Fin
 # policy: built once per authority, question, state of the authority and provision, and shared
 # (``Finding.shared``) until something particular to one policy must change them.
 _Plan = list[Rule | Finding]
-_COMMON: dict[tuple[int, str, InForce, str | None, tuple[str, ...]], tuple[Authority, _Plan]] = {}
+#: A plan, and the places in it that hold a rule (each policy's own finding goes there).
+_Planned = tuple[_Plan, tuple[int, ...]]
+_PlanKey = tuple[int, str, InForce, str | None, tuple[str, ...]]
+_COMMON: dict[_PlanKey, tuple[Authority, _Planned]] = {}
 
 
-def _plan(st: AuthorityState, question: str, order: list[str]) -> list[Rule | Finding]:
+def _plan(st: AuthorityState, question: str, order: list[str]) -> _Planned:
     """Per provision, the rule to apply to each policy, or the finding every policy shares."""
     authority = st.authority
     key = (id(authority), question, st.state, st.reason, tuple(order))
@@ -490,9 +494,11 @@ def _plan(st: AuthorityState, question: str, order: list[str]) -> list[Rule | Fi
     if hit is not None and hit[0] is authority:
         return hit[1]
     plan: list[Rule | Finding] = []
+    rules: list[int] = []
     for provision in order:
         rule = authority.rule_for(question, provision)
         if rule is not None and (question, provision) not in authority.outside_scope:
+            rules.append(len(plan))
             plan.append(rule)
             continue
         made = _scope_finding(authority, question, provision) or _default_finding(
@@ -503,8 +509,8 @@ def _plan(st: AuthorityState, question: str, order: list[str]) -> list[Rule | Fi
         plan.append(made)
     if len(_COMMON) >= 5_000:
         _COMMON.clear()
-    _COMMON[key] = (authority, plan)
-    return plan
+    _COMMON[key] = (authority, (plan, tuple(rules)))
+    return plan, tuple(rules)
 
 
 def _in_force(f: Finding, st: AuthorityState) -> Finding:
@@ -647,12 +653,21 @@ def evaluate_policy(
             if options.questions is not None and question not in options.questions:
                 continue
             det = latest.get(a.id)
-            for provision, step in zip(order, _plan(st, question, order), strict=True):
+            plan, rules = _plan(st, question, order)
+            if det is None:
+                # The shared findings as they stand, this policy's own in the rules' places.
+                steps = cast(list[Finding], list(plan))
+                for i in rules:
+                    rule = cast(Rule, plan[i])
+                    steps[i] = _in_force(_rule_finding(a, rule, policy, reg, as_of), st)
+                mine += steps
+                continue
+            for provision, step in zip(order, plan, strict=True):
                 if isinstance(step, Finding):
                     f = step
                 else:
                     f = _in_force(_rule_finding(a, step, policy, reg, as_of), st)
-                if det is not None and provision in det.provisions:
+                if provision in det.provisions:
                     f = f.owned()
                     f.projection = False
                     f.determination = det.id
