@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument("--skip-check-jsonschema", action="store_true")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the timed commands")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the timed commands")
     args = parser.parse_args()
     sc, cj = _tool("sanctuary-check"), None
     if not args.skip_check_jsonschema:
@@ -146,8 +146,9 @@ def main() -> None:
         today += ["--format", f"json={out_today}"]
         va = [sc, "validate", str(directory)]
         # Rounds interleave every command, so that a busy moment of the machine weighs on all of
-        # them alike; each figure is the median over the rounds, each --jobs ratio the median of
-        # the rounds' own ratios.
+        # them alike; each time is the median over the rounds, each ratio (to the floor, between
+        # --jobs) the median of the rounds' own ratios: on a shared machine the speed of the CPU
+        # drifts by a quarter from one minute to the next, and a ratio within a round cancels it.
         runs: dict[str, list[tuple[float, float]]] = {}
         for _ in range(args.rounds):
             for key, command in (
@@ -171,12 +172,27 @@ def main() -> None:
         def speedup(one: str, two: str) -> float:
             return statistics.median(a[0] / b[0] for a, b in zip(runs[one], runs[two], strict=True))
 
+        def each(one: str, two: str) -> str:
+            return ", ".join(
+                f"{a[0] / b[0]:.2f}" for a, b in zip(runs[one], runs[two], strict=True)
+            )
+
         floor, floor_mem = median("floor"), peak("floor")
         val1, val1_mem, val2 = median("val1"), peak("val1"), median("val2")
         eva1, eva1_mem = median("eva1"), peak("eva1")
         eva2, eva2_mem = median("eva2"), peak("eva2")
         evat, evat_mem = median("evat"), peak("evat")
         val_speedup, eva_speedup = speedup("val1", "val2"), speedup("eva1", "eva2")
+        val_floor, eva_floor, evat_floor = (speedup(k, "floor") for k in ("val1", "eva1", "evat"))
+        per_round = "; ".join(
+            f"{name} {each(one, two)}"
+            for name, one, two in (
+                ("validate/floor", "val1", "floor"),
+                ("evaluate/floor", "eva1", "floor"),
+                ("validate --jobs 1/2", "val1", "val2"),
+                ("evaluate --jobs 1/2", "eva1", "eva2"),
+            )
+        )
         one = [sc, "evaluate", str(PHILADELPHIA), "--as-of", as_of, "--fail-on", "never"]
         # One-file starts alternate with check-jsonschema's, so that a busy moment weighs on both.
         colds: list[float] = []
@@ -200,18 +216,19 @@ def main() -> None:
         (
             "validate",
             f"{val1:.1f} s",
-            f"{ratio(val1, floor)} the floor (target 3x); peak {val1_mem:.0f} MiB (target 150)",
+            f"{val_floor:.2f}x the floor (target 3x; ratio of the medians {ratio(val1, floor)}); "
+            f"peak {val1_mem:.0f} MiB (target 150)",
         ),
         (
             f"evaluate --format json, as of {as_of} ({in_force} of {total} authorities apply)",
             f"{eva1:.1f} s",
-            f"{ratio(eva1, floor)} the floor (target 5x); "
+            f"{eva_floor:.2f}x the floor (target 5x; ratio of the medians {ratio(eva1, floor)}); "
             f"peak {eva1_mem:.0f} MiB (target 150); report {report_mib:.0f} MiB",
         ),
         (
             "evaluate --format json, the default day (today)",
             f"{evat:.1f} s",
-            f"{ratio(evat, floor)} the floor; peak {evat_mem:.0f} MiB; report {today_mib:.0f} MiB",
+            f"{evat_floor:.2f}x the floor; peak {evat_mem:.0f} MiB; report {today_mib:.0f} MiB",
         ),
         (
             "validate --jobs 2",
@@ -248,9 +265,10 @@ def main() -> None:
         for key in ("floor", "val1", "val2", "eva1", "eva2", "evat")
     )
     rows.append(("each round (s)", "", rounds))
+    rows.append(("each round's ratios", "", per_round))
     met = {
-        "validate within 3x": val1 <= 3 * floor,
-        "evaluate within 5x": eva1 <= 5 * floor,
+        "validate within 3x": val_floor <= 3,
+        "evaluate within 5x": eva_floor <= 5,
         "peak under 150 MiB": max(val1_mem, eva1_mem) < 150,
         "--jobs 2 at 1.6x": min(val_speedup, eva_speedup) >= 1.6,
     }
