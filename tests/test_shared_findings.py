@@ -117,9 +117,7 @@ def test_the_report_of_a_run_is_the_same_whatever_the_caches_hold(tmp_path: Path
     first = runner.invoke(app, [*args, "--format", f"json={tmp_path / 'a.json'}"])
     # Empty every cache, then run again: the bytes must not move.
     engine._CITED.clear()
-    json_format._SHARED_TEXT.clear()
-    json_format._TEXT_IDS.clear()
-    json_format._KEPT.clear()
+    json_format.forget()
     from sanctuary_check import report
 
     report._SHARED.clear()

@@ -85,39 +85,39 @@ class Packed:
 
 _STATE: tuple[Session, Plan] | None = None
 _PACKED = False  # in a worker process: send JSON as Packed
-# The shared texts this worker has sent, by id, kept alive so that an id is never reused.
+# The shared texts this worker has sent, by key, kept alive so that a key is never reused.
 _SENT: dict[int, str] = {}
-# In the parent: the texts the workers have sent, by (worker, id).
-_RECEIVED: dict[tuple[int, int], str] = {}
+# In the parent: the texts the workers have sent, by worker and key.
+_RECEIVED: dict[int, dict[int, str]] = {}
 
 
 def _setup(session: Session, plan: Plan, packed: bool = False) -> None:
     global _STATE, _PACKED
     _STATE = (session, plan)
     _PACKED = packed
+    if packed:  # a new worker has sent nothing yet, whatever the process it was forked from did
+        _SENT.clear()
 
 
 def _pack(policy: dict[str, Any]) -> Packed:
-    parts: list[str | int] = []
+    parts = json_format.shared_keys(json_format.policy_parts(policy))
     new: dict[int, str] = {}
-    for piece in json_format.policy_parts(policy):
-        if len(piece) > 64 and json_format.shared_text(piece):
-            key = id(piece)
-            if key not in _SENT:
-                _SENT[key] = new[key] = piece
-            parts.append(key)
-        else:
-            parts.append(piece)
+    # The set holds the keys and the few distinct pieces that are not shared texts.
+    for key in set(parts).difference(_SENT):
+        if type(key) is int:
+            text = json_format.shared_text(key)
+            assert text is not None, "a key from shared_keys names a text kept alive"
+            _SENT[key] = new[key] = text
     return Packed(os.getpid(), parts, new)
 
 
 def _unpack(text: str | Packed) -> str:
     if isinstance(text, str):
         return text
-    for key, piece in text.new.items():
-        _RECEIVED[(text.pid, key)] = piece
-    pid = text.pid
-    return "".join(p if isinstance(p, str) else _RECEIVED[(pid, p)] for p in text.parts)
+    known = _RECEIVED.setdefault(text.pid, {})
+    known.update(text.new)
+    # A number is a text sent before; a piece of text is itself (no text is a key of ``known``).
+    return "".join(map(known.get, text.parts, text.parts))  # type: ignore[arg-type]
 
 
 def _policy_text(name: str, style: Style, policy: dict[str, Any], plan: Plan) -> str | Packed:

@@ -26,9 +26,10 @@ def _dump(value: Any, indent: int) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 # The text of each shared finding (report.SharedFinding), by the finding's identity, and each such
 # text by its own identity (what shared_text asks); the findings are kept alive in _KEPT, so that
-# an identity in either table is never another object's.
+# an identity in these tables is never another object's.
 _SHARED_TEXT: dict[int, str] = {}
 _TEXT_IDS: dict[int, str] = {}
+_TEXT_KEYS: dict[int, int] = {}  # each such text's identity, by itself (see shared_keys)
 _KEPT: list[SharedFinding] = []
 _SHARED_MAX = 50_000
 
@@ -44,13 +45,20 @@ def _finding_text(f: dict[str, Any]) -> str:
     if hit is not None:
         return hit
     if len(_KEPT) >= _SHARED_MAX:
-        _SHARED_TEXT.clear()
-        _TEXT_IDS.clear()
-        _KEPT.clear()
+        forget()
     text = _ENCODER.encode(f)
     _SHARED_TEXT[id(f)] = _TEXT_IDS[id(text)] = text
+    _TEXT_KEYS[id(text)] = id(text)
     _KEPT.append(f)
     return text
+
+
+def forget() -> None:
+    """Drop every kept text (the tables go together, or an identity could outlive its object)."""
+    _SHARED_TEXT.clear()
+    _TEXT_IDS.clear()
+    _TEXT_KEYS.clear()
+    _KEPT.clear()
 
 
 def _finding_texts(findings: list[dict[str, Any]]) -> list[str]:
@@ -97,9 +105,16 @@ def policy_parts(policy: dict[str, Any], indent: int = 4) -> list[str]:
     return out
 
 
-def shared_text(piece: str) -> bool:
-    """Whether a piece of :func:`policy_parts` is a shared finding's text, kept alive here."""
-    return _TEXT_IDS.get(id(piece)) is piece
+def shared_keys(parts: list[str]) -> list[str | int]:
+    """The pieces of :func:`policy_parts`, each shared finding's text replaced by its key (a
+    number that stays its own as long as :func:`shared_text` knows it). In C: a policy has
+    hundreds of pieces."""
+    return list(map(_TEXT_KEYS.get, map(id, parts), parts))
+
+
+def shared_text(key: int) -> str | None:
+    """The shared finding's text of a key from :func:`shared_keys`."""
+    return _TEXT_IDS.get(key)
 
 
 def head_text(head: dict[str, Any]) -> str:
