@@ -181,6 +181,7 @@ def main() -> None:
             return max(m for _, m in runs[key])
 
         def speedup(one: str, two: str) -> float:
+            """The median of the rounds' ratios of ``one``'s time to ``two``'s."""
             return statistics.median(a[0] / b[0] for a, b in zip(runs[one], runs[two], strict=True))
 
         def each(one: str, two: str) -> str:
@@ -193,7 +194,8 @@ def main() -> None:
         eva1, eva1_mem = median("eva1"), peak("eva1")
         eva2, eva2_mem = median("eva2"), peak("eva2")
         evat, evat_mem = median("evat"), peak("evat")
-        evn1, evn2, evn2_mem = median("evn1"), median("evn2"), peak("evn2")
+        evn1, evn1_mem = median("evn1"), peak("evn1")
+        evn2, evn2_mem = median("evn2"), peak("evn2")
         val_speedup, eva_speedup = speedup("val1", "val2"), speedup("eva1", "eva2")
         evn_speedup = speedup("evn1", "evn2")
         val_floor, eva_floor, evat_floor, evn_floor = (
@@ -259,7 +261,7 @@ def main() -> None:
         (
             "evaluate --format json, report discarded",
             f"{evn1:.1f} s",
-            f"{evn_floor:.2f}x the floor",
+            f"{evn_floor:.2f}x the floor; peak {evn1_mem:.0f} MiB",
         ),
         (
             "evaluate --jobs 2, report discarded",
@@ -301,7 +303,7 @@ def main() -> None:
     met = {
         "validate within 3x": val_floor <= 3,
         "evaluate within 5x": eva_floor <= 5,
-        "peak under 150 MiB": max(val1_mem, eva1_mem, eva2_mem, evn2_mem, evat_mem) < 150,
+        "peak under 150 MiB": max(val1_mem, eva1_mem, eva2_mem, evn1_mem, evn2_mem, evat_mem) < 150,
         "--jobs 2 at 1.6x": min(val_speedup, evn_speedup) >= 1.6,
     }
     if cj_all is not None and cj_cold is not None:

@@ -53,6 +53,20 @@ def test_core_scalars() -> None:
     }
 
 
+def test_the_resolver_s_answers_are_kept_for_short_texts_only() -> None:
+    """The cache of PyYAML's answer per plain scalar holds keys, ids and dates, not prose: a
+    long text rarely comes again, and keeping it would cost memory for nothing."""
+    from sanctuary_check import loading
+
+    prose = "a plain sentence of policy text " * 10
+    first = load_text(f"id: kept-short-text\nsummary: {prose}\nn: 12\n", "t.yaml")
+    assert "kept-short-text" in loading._RESOLVED
+    assert prose.strip() not in loading._RESOLVED
+    # Answered from the cache the second time, the same data.
+    again = load_text(f"id: kept-short-text\nsummary: {prose}\nn: 12\n", "t.yaml")
+    assert again.data == first.data == {"id": "kept-short-text", "summary": prose.strip(), "n": 12}
+
+
 def test_duplicate_key_names_both_lines() -> None:
     with pytest.raises(LoadError) as err:
         load_text("provisions:\n  a: 1\n  b: 2\n  a: 3\n", "p.yaml")

@@ -487,7 +487,8 @@ _COMMON: dict[_PlanKey, tuple[Authority, _Planned]] = {}
 
 
 def _plan(st: AuthorityState, question: str, order: list[str]) -> _Planned:
-    """Per provision, the rule to apply to each policy, or the finding every policy shares."""
+    """Per provision, the rule to apply to each policy, or the finding every policy shares; and
+    the places of the rules in that list."""
     authority = st.authority
     key = (id(authority), question, st.state, st.reason, tuple(order))
     hit = _COMMON.get(key)

@@ -25,16 +25,17 @@ import yaml
 # The C parser is an order of magnitude faster; the pure-Python one gives the same nodes.
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# The tag PyYAML's resolver gives each plain scalar, by its text. The resolver tries its regular
-# expressions in Python for every scalar of every file (about a twentieth of a large run's time),
-# and its answer turns only on the text; the same few thousand texts (keys, stances, dates) recur
-# in file after file.
+# The tag PyYAML's resolver gives each short plain scalar, by its text. The resolver tries its
+# regular expressions in Python for every scalar of every file, and its answer turns only on the
+# text; the same few thousand short texts (keys, stances, ids, dates) recur in file after file.
+# Long texts (prose) rarely recur, and keeping them would cost memory for nothing.
 _RESOLVED: dict[str, str] = {}
+_RESOLVED_LENGTH = 64
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode or not implicit[0]:
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > _RESOLVED_LENGTH:
             return super().resolve(kind, value, implicit)
         tag = _RESOLVED.get(value)
         if tag is None:

@@ -25,8 +25,9 @@ def _dump(value: Any, indent: int) -> str:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 # The text of each shared finding (report.SharedFinding), by the finding's identity, and each such
-# text by its own identity (what shared_text asks); the findings are kept alive in _KEPT, so that
-# an identity in these tables is never another object's.
+# text by its own identity (what shared_keys and shared_text ask). The findings are kept alive in
+# _KEPT and the texts as values of these tables, so that an identity in them is never another
+# object's; forget() empties them together.
 _SHARED_TEXT: dict[int, str] = {}
 _TEXT_IDS: dict[int, str] = {}
 _TEXT_KEYS: dict[int, int] = {}  # each such text's identity, by itself (see shared_keys)
@@ -83,7 +84,8 @@ def policy_text(policy: dict[str, Any], indent: int = 4) -> str:
 
 def policy_parts(policy: dict[str, Any], indent: int = 4) -> list[str]:
     """The pieces of :func:`policy_text`, in which each shared finding's text is the very string
-    :func:`shared_text` recognises (so that worker processes can send it once, then by name)."""
+    kept here, which :func:`shared_keys` recognises (so that worker processes can send it once,
+    then by number)."""
     pad = " " * (indent + 2)
     inner = ",\n" + pad + "  "
     out = ["{"]
