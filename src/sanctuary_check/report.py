@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from . import __version__
+from . import __version__, identity
 from .engine import DeterminationCheck, PolicyResult
 from .hierarchy import AuthorityState, LensEntry
 from .model import CitedSource, Finding, InForce, Location, Verdict
@@ -137,12 +137,7 @@ def finding_dicts(findings: list[Finding], trace: bool) -> list[dict[str, Any]]:
     ones met before: those are looked up in C, and only the rest go through Python."""
     if trace:
         return [_finding_dict(f, True) for f in findings]
-    out: list[dict[str, Any] | None] = list(map(_BY_IDENTITY.get, map(id, findings)))
-    if None in out:
-        for i, data in enumerate(out):
-            if data is None:
-                out[i] = finding_dict(findings[i], False)
-    return out  # type: ignore[return-value]  # no None is left
+    return identity.each(_BY_IDENTITY, findings, lambda f: finding_dict(f, False))
 
 
 def _shared(f: Finding) -> dict[str, Any]:

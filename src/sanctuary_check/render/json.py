@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import identity
 from ..report import SharedFinding
 from .style import Style
 
@@ -62,16 +63,6 @@ def forget() -> None:
     _KEPT.clear()
 
 
-def _finding_texts(findings: list[dict[str, Any]]) -> list[str]:
-    """The text of each finding. Most are shared ones met before: looked up in C."""
-    texts: list[str | None] = list(map(_SHARED_TEXT.get, map(id, findings)))
-    if None in texts:
-        for i, text in enumerate(texts):
-            if text is None:
-                texts[i] = _finding_text(findings[i])
-    return texts  # type: ignore[return-value]  # no None is left
-
-
 def _keys(items: list[tuple[str, str]], indent: int) -> str:
     pad = " " * indent
     return ",\n".join(f"{pad}{json.dumps(k, ensure_ascii=False)}: {v}" for k, v in items)
@@ -94,7 +85,7 @@ def policy_parts(policy: dict[str, Any], indent: int = 4) -> list[str]:
         if key == "findings" and value:
             # Each finding's text a piece of its own, the separators between them.
             pieces = [inner] * (2 * len(value) - 1)
-            pieces[::2] = _finding_texts(value)
+            pieces[::2] = identity.each(_SHARED_TEXT, value, _finding_text)
             out += ["[\n", pad, "  ", *pieces, "\n", pad, "]"]
         elif isinstance(value, list) and value:
             out += ["[\n", pad, "  ", inner.join(map(_compact, value)), "\n", pad, "]"]
