@@ -91,7 +91,11 @@ def best_url(citations: list[dict[str, Any]]) -> str | None:
     return str(min(urls, key=lambda c: rank.get(c.get("quality") or "", 8))["url"])
 
 
+def policy_warnings(policies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Problems found in the policy files evaluated that stopped nothing."""
+    return [w for policy in policies for w in policy.get("warnings", [])]
+
+
 def run_warnings(report: dict[str, Any]) -> list[dict[str, Any]]:
     """Problems that stopped nothing: in the policy files evaluated, and of the run (waivers)."""
-    found = [w for policy in report["policies"] for w in policy.get("warnings", [])]
-    return [*found, *report.get("warnings", [])]
+    return [*policy_warnings(report["policies"]), *report.get("warnings", [])]

@@ -15,6 +15,7 @@ from .common import (
     finding_text,
     finding_title,
     is_validation,
+    policy_warnings,
     rule_id,
     waiver_text,
     where,
@@ -86,7 +87,7 @@ def tail_text(end: dict[str, Any], as_of: str, policy_warnings: list[dict[str, A
 def _evaluation(report: dict[str, Any]) -> str:
     policies = report["policies"]
     return "".join(policy_text(p) for p in policies) + tail_text(
-        report, report["as_of"], [w for p in policies for w in p.get("warnings", [])]
+        report, report["as_of"], policy_warnings(policies)
     )
 
 

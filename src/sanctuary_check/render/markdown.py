@@ -13,6 +13,7 @@ from .common import (
     VERDICT_WORDS,
     finding_text,
     is_validation,
+    policy_warnings,
     projection_label,
     rule_id,
     waiver_text,
@@ -137,7 +138,7 @@ def _evaluation(report: dict[str, Any]) -> str:
     return (
         head_text(report["as_of"])
         + "".join(policy_text(p, report["as_of"]) for p in policies)
-        + tail_text(report, len(policies), [w for p in policies for w in p.get("warnings", [])])
+        + tail_text(report, len(policies), policy_warnings(policies))
     )
 
 
